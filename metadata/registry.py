@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,11 @@ def bootstrap(url: str) -> None:
             conn.execute("SELECT pg_advisory_unlock(hashtext('civic.bootstrap'))")
 
 
+def _utc(moment: datetime) -> str:
+    # the session's TimeZone must not change a hash
+    return moment.astimezone(UTC).isoformat()
+
+
 def _canonical(details: dict[str, Any]) -> str:
     return json.dumps(details, sort_keys=True, default=str, separators=(",", ":"))
 
@@ -58,17 +63,18 @@ def append_audit(
     every later link (see `verify_audit_chain`).
     """
     details = details or {}
-    conn.execute("LOCK TABLE catalog.audit_log IN SHARE ROW EXCLUSIVE MODE")
-    row = conn.execute("SELECT hash FROM catalog.audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    prev = row[0] if row else GENESIS_HASH
-    at = conn.execute("SELECT now()").fetchone()[0]
-    payload = "|".join([prev, at.isoformat(), actor, action, slug or "", _canonical(details)])
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    conn.execute(
-        "INSERT INTO catalog.audit_log (at, actor, action, slug, details, prev_hash, hash)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (at, actor, action, slug, _canonical(details), prev, digest),
-    )
+    with conn.transaction():
+        conn.execute("LOCK TABLE catalog.audit_log IN SHARE ROW EXCLUSIVE MODE")
+        row = conn.execute("SELECT hash FROM catalog.audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        prev = row[0] if row else GENESIS_HASH
+        at = conn.execute("SELECT now()").fetchone()[0]
+        payload = "|".join([prev, _utc(at), actor, action, slug or "", _canonical(details)])
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        conn.execute(
+            "INSERT INTO catalog.audit_log (at, actor, action, slug, details, prev_hash, hash)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (at, actor, action, slug, _canonical(details), prev, digest),
+        )
     return digest
 
 
@@ -80,7 +86,7 @@ def verify_audit_chain(conn: psycopg.Connection) -> tuple[bool, int | None]:
         " FROM catalog.audit_log ORDER BY id"
     )
     for id_, at, actor, action, slug, details, prev_hash, digest in rows:
-        payload = "|".join([prev, at.isoformat(), actor, action, slug or "", _canonical(details)])
+        payload = "|".join([prev, _utc(at), actor, action, slug or "", _canonical(details)])
         if prev_hash != prev or hashlib.sha256(payload.encode()).hexdigest() != digest:
             return False, id_
         prev = digest
@@ -188,44 +194,45 @@ def record_decision(
     decision: str, comment: str | None = None, chain: list[str],
 ) -> None:
     """Record one reviewer's decision, in chain order, and append it to the audit log."""
-    candidate = get_candidate(conn, candidate_id)
-    if candidate is None:
-        raise ApprovalError(f"candidate {candidate_id} does not exist")
-    if candidate.status not in ("pending",):
-        raise ApprovalError(
-            f"candidate {candidate_id} of '{candidate.slug}' is {candidate.status}; "
-            "only pending candidates take decisions")
-    if decision not in ("approved", "rejected"):
-        raise ApprovalError(f"decision must be 'approved' or 'rejected', not {decision!r}")
-    if role not in chain:
-        raise ApprovalError(f"role {role!r} is not in the approval chain {chain}")
-    done = approved_roles(conn, candidate_id=candidate_id)
-    expected = next((r for r in chain if r not in done), None)
-    if role != expected:
-        raise ApprovalError(
-            f"the approval chain is signed in order {chain}; the next signature is "
-            f"{expected!r}, not {role!r}")
-    if decision == "approved" and candidate.checks_passed is not True:
-        raise ApprovalError(
-            f"candidate {candidate_id} of '{candidate.slug}' has not passed its checks")
-    if (decision == "approved" and candidate.needs_attention
-            and not candidate.attention_acknowledged_by):
-        raise ApprovalError(
-            f"candidate {candidate_id} of '{candidate.slug}' needs attention: acknowledge the "
-            "flagged changes before approving")
-    conn.execute(
-        "INSERT INTO catalog.approvals (candidate_id, role, reviewer, decision, comment)"
-        " VALUES (%s, %s, %s, %s, %s)",
-        (candidate_id, role, reviewer, decision, comment),
-    )
-    if decision == "rejected":
-        conn.execute("UPDATE catalog.candidates SET status = 'rejected' WHERE id = %s",
-                     (candidate_id,))
-    elif set(chain) <= done | {role}:
-        conn.execute("UPDATE catalog.candidates SET status = 'approved' WHERE id = %s",
-                     (candidate_id,))
-    append_audit(conn, actor=reviewer, action=f"approval.{decision}", slug=candidate.slug,
-                 details={"candidate_id": candidate_id, "role": role, "comment": comment})
+    with conn.transaction():
+        candidate = get_candidate(conn, candidate_id)
+        if candidate is None:
+            raise ApprovalError(f"candidate {candidate_id} does not exist")
+        if candidate.status not in ("pending",):
+            raise ApprovalError(
+                f"candidate {candidate_id} of '{candidate.slug}' is {candidate.status}; "
+                "only pending candidates take decisions")
+        if decision not in ("approved", "rejected"):
+            raise ApprovalError(f"decision must be 'approved' or 'rejected', not {decision!r}")
+        if role not in chain:
+            raise ApprovalError(f"role {role!r} is not in the approval chain {chain}")
+        done = approved_roles(conn, candidate_id=candidate_id)
+        expected = next((r for r in chain if r not in done), None)
+        if role != expected:
+            raise ApprovalError(
+                f"the approval chain is signed in order {chain}; the next signature is "
+                f"{expected!r}, not {role!r}")
+        if decision == "approved" and candidate.checks_passed is not True:
+            raise ApprovalError(
+                f"candidate {candidate_id} of '{candidate.slug}' has not passed its checks")
+        if (decision == "approved" and candidate.needs_attention
+                and not candidate.attention_acknowledged_by):
+            raise ApprovalError(
+                f"candidate {candidate_id} of '{candidate.slug}' needs attention: acknowledge the "
+                "flagged changes before approving")
+        conn.execute(
+            "INSERT INTO catalog.approvals (candidate_id, role, reviewer, decision, comment)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            (candidate_id, role, reviewer, decision, comment),
+        )
+        if decision == "rejected":
+            conn.execute("UPDATE catalog.candidates SET status = 'rejected' WHERE id = %s",
+                         (candidate_id,))
+        elif set(chain) <= done | {role}:
+            conn.execute("UPDATE catalog.candidates SET status = 'approved' WHERE id = %s",
+                         (candidate_id,))
+        append_audit(conn, actor=reviewer, action=f"approval.{decision}", slug=candidate.slug,
+                     details={"candidate_id": candidate_id, "role": role, "comment": comment})
 
 
 def acknowledge_attention(conn: psycopg.Connection, *, candidate_id: int,

@@ -79,6 +79,10 @@ class DatasetMetadata(_Strict):
     quality_notes: Bilingual = Field(default_factory=Bilingual)
     landing_page: str | None = None
     completeness_threshold: float = Field(default=0.9, ge=0, le=1)
+    # DCAT-AP extras (optional): an IRI identifying the publisher as a foaf:Agent, and
+    # the languages of the data itself (dct:language; ISO 639-1 codes)
+    publisher_uri: str | None = None
+    languages: list[str] = Field(default_factory=lambda: ["en", "fr"])
 
 
 class Source(_Strict):

@@ -1,0 +1,20 @@
+# One image for every service of the standard Dagster deployment plus the API.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DAGSTER_HOME=/opt/dagster/home DBT_PROFILES_DIR=/opt/civic/dbt_project
+WORKDIR /opt/civic
+
+COPY pyproject.toml README.md ./
+COPY civic_assets civic_assets
+COPY anonymization anonymization
+COPY metadata metadata
+COPY api api
+RUN pip install --no-cache-dir .
+
+COPY dbt_project dbt_project
+COPY workspace.yaml ./
+COPY docker/workspace.yaml docker/workspace.yaml
+RUN cd dbt_project && dbt parse --profiles-dir . --project-dir .
+RUN mkdir -p $DAGSTER_HOME
+COPY dagster.yaml $DAGSTER_HOME/dagster.yaml

@@ -1,0 +1,48 @@
+# Two commands: `make run` (set up, load the demo, start everything) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -not -path '*/target/*' 2>/dev/null)
+
+.PHONY: setup run demo up test test-fast bench lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# dbt's manifest must exist before Dagster loads the dbt assets outside `dagster dev`
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --project-dir .
+	@touch $(MANIFEST)
+
+setup: $(STAMP) $(MANIFEST)
+
+run: setup
+	$(BIN)/civic demo --if-empty
+	$(BIN)/civic up
+
+demo: setup
+	$(BIN)/civic demo
+
+up: setup
+	$(BIN)/civic up
+
+test: setup
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check civic_assets anonymization metadata api tests bench
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs var

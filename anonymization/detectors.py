@@ -1,0 +1,232 @@
+"""Value-level detectors: which values of one column hold which kind of personal information.
+
+Shared by `detect_pii` (on a sample, to classify columns) and `scan_residual_pii` (on
+every value). Work is vectorized: strings go through pyarrow regex kernels, repeated
+values are examined once (`pd.factorize`), and only the few candidate values that a
+cheap pattern flags are examined further.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from anonymization import patterns as pt
+from anonymization.kinds import PiiKind
+
+FREE_TEXT_MIN_SPACES = 5  # six words or more
+FREE_TEXT_MIN_SHARE = 0.3
+SIN_COLUMN_MIN_SHARE = 0.8  # of bare 9-digit values passing Luhn; random numbers give ~10 %
+MAX_AGE = 120
+_NON_NAME_KINDS = tuple(k for k in pt.TEXT_KINDS if k is not PiiKind.PERSON_NAME)
+
+
+@dataclass
+class ColumnValues:
+    """Per-value findings for one column: a boolean mask per kind found."""
+
+    column: str
+    n_values: int  # non-null values examined
+    masks: dict[PiiKind, np.ndarray] = field(default_factory=dict)
+    free_text: bool = False
+
+    def any_mask(self, length: int) -> np.ndarray:
+        out = np.zeros(length, dtype=bool)
+        for mask in self.masks.values():
+            out |= mask
+        return out
+
+
+def is_geometry(series: pd.Series) -> bool:
+    return getattr(series.dtype, "name", "") == "geometry"
+
+
+def as_text(series: pd.Series) -> pd.Series | None:
+    """The column as pyarrow-backed strings, or None when it does not hold text."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(series.cat.categories.dtype)
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return series
+    if series.dtype == object:
+        kind = pd.api.types.infer_dtype(series.head(1000), skipna=True)
+        if kind in ("string", "empty", "mixed"):
+            return series.astype("str")
+    return None
+
+
+def _contains(text: pd.Series, pattern: str) -> np.ndarray:
+    return np.array(text.str.contains(pattern, regex=True, na=False), dtype=bool)
+
+
+def _luhn_rows(numbers: pd.Series) -> np.ndarray:
+    """Luhn check of 9-digit strings, vectorized over a (n, 9) digit matrix."""
+    if numbers.empty:
+        return np.zeros(0, dtype=bool)
+    raw = "".join(numbers.tolist()).encode("ascii")
+    digits = (np.frombuffer(raw, dtype=np.uint8).reshape(-1, 9) - 48).astype(np.int64)
+    doubled = digits[:, 1::2] * 2
+    doubled -= np.where(doubled > 9, 9, 0)
+    total = digits[:, 0::2].sum(axis=1) + doubled.sum(axis=1)
+    return total % 10 == 0
+
+
+def _sin_mask(candidates: pd.Series, hinted: bool) -> np.ndarray:
+    """Which candidate strings hold a real SIN (Luhn-valid and credible in context)."""
+    first = candidates.str.extract(
+        rf"(?:^|[^0-9A-Za-z])({pt.SIN_SEPARATED}|{pt.SIN_PLAIN})(?:[^0-9A-Za-z]|$)",
+        expand=False,
+    )
+    found = first.notna().to_numpy()
+    valid = np.zeros(len(candidates), dtype=bool)
+    digits = first[found].str.replace("[ -]", "", regex=True)
+    valid[found] = _luhn_rows(digits)
+    separated = np.zeros(len(candidates), dtype=bool)
+    separated[found] = (first[found].str.len() == 11).to_numpy()
+    bare = np.zeros(len(candidates), dtype=bool)
+    bare[found] = (first[found].str.len() == candidates[found].str.strip().str.len()).to_numpy()
+    # A bare 9-digit number is a SIN only if the column is a SIN column (nearly all of
+    # its bare numbers pass Luhn, which random order numbers do 10 % of the time), the
+    # column is named like one, or the text around it says so.
+    bare_column = bare & ~separated
+    column_of_sins = bare_column.sum() > 0 and valid[bare_column].mean() >= SIN_COLUMN_MIN_SHARE
+    context = _contains(candidates, pt.SIN_CONTEXT)
+    credible = separated | hinted | column_of_sins | context
+    return valid & credible
+
+
+def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> ColumnValues:
+    n = len(text)
+    codes, uniques = pd.factorize(text)
+    values = pd.Series(uniques, dtype="str")
+    result = ColumnValues(column=column, n_values=int((codes >= 0).sum()))
+
+    def spread(unique_mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        present = codes >= 0
+        out[present] = unique_mask[codes[present]]
+        return out
+
+    free_text_share = (values.str.count(" ") >= FREE_TEXT_MIN_SPACES).to_numpy()
+    result.free_text = bool(
+        len(values) and spread(free_text_share).sum() >= FREE_TEXT_MIN_SHARE * result.n_values
+    )
+
+    union = "|".join(f"(?:{pt.text_pattern(k)})" for k in _NON_NAME_KINDS)
+    any_candidate = _contains(values, pt.bounded(union))
+    candidates = values[any_candidate]
+    unique_masks: dict[PiiKind, np.ndarray] = {}
+    for kind in _NON_NAME_KINDS:
+        if candidates.empty:
+            break
+        hit = _contains(candidates, pt.bounded(pt.text_pattern(kind)))
+        if kind is PiiKind.CA_SIN and hit.any():
+            hit[hit] = _sin_mask(candidates[hit], PiiKind.CA_SIN in hints)
+        if hit.any():
+            full = np.zeros(len(values), dtype=bool)
+            full[any_candidate] = hit
+            unique_masks[kind] = full
+
+    # Bare ten-digit phones and US ZIP codes look like any number: believed only when the
+    # column is named for them.
+    if PiiKind.PHONE in hints:
+        bare = _contains(values, pt.PHONE_BARE)
+        unique_masks[PiiKind.PHONE] = unique_masks.get(PiiKind.PHONE, bare) | bare
+    if PiiKind.POSTAL_CODE in hints and pt.column_tokens(column) & pt.ZIP_HINTS:
+        zips = _contains(values, pt.ZIP_US)
+        unique_masks[PiiKind.POSTAL_CODE] = unique_masks.get(PiiKind.POSTAL_CODE, zips) | zips
+
+    # A handful of distinct values repeated over many rows is a category, not people.
+    categorical = n >= 1000 and len(values) < 0.01 * n and not result.free_text
+    if not categorical and len(values):
+        names = _contains(values, pt.bounded(pt.person_name_in_text()))
+        names |= _contains(values, pt.person_name_value())
+        if names.any():
+            unique_masks[PiiKind.PERSON_NAME] = names
+
+    if hints & {PiiKind.AGE, PiiKind.COORDINATES, PiiKind.DATE_OF_BIRTH} and len(values):
+        numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        unique_masks.update(_numeric_masks(numeric, hints))
+        if PiiKind.DATE_OF_BIRTH in hints:
+            dates = pd.to_datetime(values, errors="coerce", format="mixed")
+            dob = _birth_dates(dates)
+            unique_masks[PiiKind.DATE_OF_BIRTH] = unique_masks.get(
+                PiiKind.DATE_OF_BIRTH, dob
+            ) | dob
+
+    for kind, mask in unique_masks.items():
+        if mask.any():
+            result.masks[kind] = spread(mask)
+    return result
+
+
+def _numeric_masks(values: np.ndarray, hints: frozenset[PiiKind]) -> dict[PiiKind, np.ndarray]:
+    masks: dict[PiiKind, np.ndarray] = {}
+    finite = np.isfinite(values)
+    safe = np.where(finite, values, 0.0)
+    if PiiKind.COORDINATES in hints:
+        # three decimals is about 100 m: finer than that points at a building
+        fine = np.abs(safe * 100 - np.round(safe * 100)) > 1e-6
+        masks[PiiKind.COORDINATES] = finite & fine & (np.abs(safe) <= 180)
+    if PiiKind.AGE in hints:
+        whole = safe == np.round(safe)
+        masks[PiiKind.AGE] = finite & whole & (safe >= 0) & (safe <= MAX_AGE)
+    return masks
+
+
+def _birth_dates(dates: pd.Series) -> np.ndarray:
+    years = pd.DatetimeIndex(dates).year
+    valid = ~pd.isna(dates)
+    return np.asarray(valid & (years >= 1900) & (years <= date.today().year), dtype=bool)
+
+
+def column_values(series: pd.Series, column: object | None = None) -> ColumnValues:
+    """Find personal information in every value of one column."""
+    name = str(series.name if column is None else column)
+    hints = pt.hinted_kinds(name)
+    n = len(series)
+
+    if is_geometry(series):
+        points = np.asarray(series.geom_type == "Point", dtype=bool) & ~series.isna().to_numpy()
+        result = ColumnValues(name, int(series.notna().sum()))
+        if points.any():
+            result.masks[PiiKind.COORDINATES] = points
+        return result
+
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ColumnValues(name, int(series.notna().sum()))
+
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        result = ColumnValues(name, int(series.notna().sum()))
+        if PiiKind.DATE_OF_BIRTH in hints:
+            dob = _birth_dates(series)
+            if dob.any():
+                result.masks[PiiKind.DATE_OF_BIRTH] = dob
+        return result
+
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        result = ColumnValues(name, int(np.isfinite(values).sum()))
+        for kind, mask in _numeric_masks(values, hints).items():
+            if mask.any():
+                result.masks[kind] = mask
+        if pd.api.types.is_integer_dtype(series.dtype) or np.all(
+            np.isnan(values) | (values == np.round(values))
+        ):
+            # SINs and phone numbers are sometimes stored as integers
+            big = (values >= 1e8) & (values < 1e11)
+            if big.sum() >= 0.5 * max(result.n_values, 1):
+                as_digits = series.astype("Int64").astype("str")
+                for kind, mask in _text_masks(as_digits, name, hints).masks.items():
+                    if kind in (PiiKind.CA_SIN, PiiKind.PHONE):
+                        result.masks[kind] = mask
+        return result
+
+    text = as_text(series)
+    if text is None:
+        return ColumnValues(name, int(series.notna().sum()))
+    if len(text) != n:  # pragma: no cover - defensive, astype keeps length
+        raise AssertionError("text view changed the column length")
+    return _text_masks(text, name, hints)

@@ -1,0 +1,289 @@
+"""Column operators: mask, pseudonymize, generalize, aggregate to area, redact, suppress.
+
+Each takes a Series (or a frame) and returns the new values with the count of values it
+changed, for the report. Work is done once per distinct value (`pd.factorize`) or with
+pandas/pyarrow kernels, never with a per-row Python loop over the whole column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from anonymization import patterns as pt
+from anonymization.detectors import as_text, is_geometry
+from anonymization.kinds import PiiKind
+from anonymization.risk import equivalence_classes, l_per_class
+
+SECRET_ENV = "CIVIC_PSEUDONYM_KEY"
+MIN_SECRET_BYTES = 16
+
+
+class MissingSecretError(RuntimeError):
+    """Pseudonymization was asked for without a key."""
+
+
+class OperatorError(ValueError):
+    """An operator cannot be applied to the data it was given."""
+
+
+def resolve_secret(secret: str | bytes | None = None) -> bytes:
+    """The pseudonymization key: the explicit argument, else $CIVIC_PSEUDONYM_KEY.
+
+    There is no fallback key: a default would make every token reversible by anyone who
+    reads this source (hash the likely values, compare).
+    """
+    if secret is None:
+        secret = os.environ.get(SECRET_ENV)
+    if not secret:
+        raise MissingSecretError(
+            f"pseudonymization needs a secret key: set the environment variable {SECRET_ENV} "
+            "(keep it the same across runs so records stay linkable) or pass secret=..."
+        )
+    key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+    if len(key) < MIN_SECRET_BYTES:
+        raise MissingSecretError(
+            f"the pseudonymization key is {len(key)} bytes; use at least {MIN_SECRET_BYTES} "
+            "random bytes (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+        )
+    return key
+
+
+def _per_distinct(series: pd.Series, func) -> pd.Series:
+    """Apply `func` to each distinct non-null value once; nulls stay null."""
+    codes, uniques = pd.factorize(series)
+    mapped = np.array([func(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=series.index, dtype="str")
+
+
+def mask(series: pd.Series, *, keep_last: int = 4, keep_first: int = 0,
+         char: str = "*") -> tuple[pd.Series, int]:
+    """Hide all but the first/last few characters: '613-555-0199' -> '********0199'."""
+    text = series.astype("str")
+    lengths = text.str.len()
+    hidden = (lengths - keep_last - keep_first).clip(lower=0)
+    # one star string per distinct length, not per row
+    stars = hidden.map({h: char * int(h) for h in pd.unique(hidden.dropna())})
+    head = text.str.slice(0, keep_first) if keep_first else ""
+    tail = text.str.slice(-keep_last) if keep_last else ""
+    tail = tail.where(hidden > 0, text.str.slice(keep_first)) if keep_last else tail
+    out = (head + stars.astype("str") + tail).where(series.notna())
+    return out, int(series.notna().sum())
+
+
+def pseudonymize(series: pd.Series, key: bytes, *, length: int = 16, prefix: str = "",
+                 normalize: bool = True) -> tuple[pd.Series, int]:
+    """Keyed HMAC-SHA256 token per value: stable for one key, unlinkable without it."""
+    text = as_text(series)
+    text = series.astype("str").where(series.notna()) if text is None else text
+    if normalize:
+        text = text.str.strip().str.casefold()
+    base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def token(value: str) -> str:
+        h = base.copy()
+        h.update(value.encode("utf-8"))
+        return prefix + h.hexdigest()[:length]
+
+    return _per_distinct(text, token), int(series.notna().sum())
+
+
+def generalize_range(series: pd.Series, *, width: int = 10,
+                     top: float | None = None) -> tuple[pd.Series, int]:
+    """Numbers to ranges of equal width: 37 -> '30-39'; with top=80, 93 -> '80+'."""
+    values = pd.to_numeric(series, errors="coerce")
+    lower = np.floor(values / width) * width
+    labels = {}
+    for lo in pd.unique(lower.dropna()):
+        hi = lo + width
+        whole = float(lo).is_integer() and float(width).is_integer()
+        labels[lo] = f"{int(lo)}-{int(hi) - 1}" if whole else f"{lo:g}-<{hi:g}"
+    out = lower.map(labels).astype("str")
+    if top is not None:
+        out = out.mask(values >= top, f"{top:g}+")
+    out = out.where(values.notna())
+    return out, int(values.notna().sum())
+
+
+def generalize_bins(series: pd.Series, *, bins: Sequence[float],
+                    labels: Sequence[str] | None = None) -> tuple[pd.Series, int]:
+    """Numbers to explicit bins, left-closed: edges [0, 18, 65, 120] -> '[18, 65)'."""
+    values = pd.to_numeric(series, errors="coerce")
+    cut = pd.cut(values, bins=list(bins), labels=list(labels) if labels else None, right=False)
+    out = cut.astype("str").where(cut.notna())
+    return out, int(values.notna().sum())
+
+
+def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
+    """Timestamps to day (a timestamp at midnight), month ('2026-03') or year (2026)."""
+    values = series if pd.api.types.is_datetime64_any_dtype(series.dtype) else pd.to_datetime(
+        series, errors="coerce", format="mixed"
+    )
+    count = int(values.notna().sum())
+    if to == "day":
+        return values.dt.floor("D"), count
+    if to == "month":
+        naive = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        return naive.dt.to_period("M").astype("str").where(values.notna()), count
+    if to == "year":
+        return values.dt.year.astype("Int64"), count
+    raise OperatorError(f"cannot generalize dates to {to!r}; use day, month or year")
+
+
+def generalize_postal(series: pd.Series) -> tuple[pd.Series, int]:
+    """Canadian postal code to its FSA ('K1A 0B1' -> 'K1A'); US ZIP to ZIP3.
+
+    Values that are neither become null: a malformed code may still be a full one.
+    """
+    text = series.astype("str").str.upper().str.replace(" ", "", regex=False)
+    canadian = text.str.match(f"^{pt.POSTAL_CA}$".replace("[ -]?", "-?"), na=False)
+    zips = text.str.match(pt.ZIP_US, na=False)
+    out = text.str.slice(0, 3).where(canadian | zips)
+    return out, int(series.notna().sum())
+
+
+def load_boundaries(boundaries, name_property: str):
+    """Boundary polygons as a GeoDataFrame with a `name_property` column, in EPSG:4326."""
+    import geopandas as gpd
+
+    if isinstance(boundaries, str | Path):
+        path = Path(boundaries)
+        if not path.exists():
+            raise OperatorError(f"boundary file not found: {path}")
+        boundaries = gpd.read_file(path)
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        raise OperatorError(
+            "boundaries must be a GeoDataFrame or the path of a GeoJSON file, "
+            f"got {type(boundaries).__name__}"
+        )
+    if name_property not in boundaries.columns:
+        raise OperatorError(
+            f"boundaries have no {name_property!r} property; they have: "
+            f"{', '.join(c for c in boundaries.columns if c != 'geometry')}"
+        )
+    if boundaries.crs is not None and boundaries.crs.to_epsg() != 4326:
+        boundaries = boundaries.to_crs(4326)
+    return boundaries[[name_property, boundaries.geometry.name]]
+
+
+def aggregate_to_area(df: pd.DataFrame, boundaries, *, latitude: str | None = None,
+                      longitude: str | None = None, point: str | None = None,
+                      name_property: str = "name", crs: str = "EPSG:4326") -> pd.Series:
+    """Name of the boundary polygon containing each point (null outside all of them)."""
+    import geopandas as gpd
+
+    areas = load_boundaries(boundaries, name_property)
+    if point is not None:
+        column = df[point]
+        if is_geometry(column):
+            geometry = gpd.GeoSeries(column.to_numpy(), crs=getattr(column, "crs", None) or crs)
+        else:
+            geometry = gpd.GeoSeries.from_wkt(
+                column.astype("str").to_numpy(na_value=None), on_invalid="ignore", crs=crs
+            )
+    else:
+        geometry = gpd.GeoSeries(gpd.points_from_xy(
+            pd.to_numeric(df[longitude], errors="coerce"),
+            pd.to_numeric(df[latitude], errors="coerce"),
+        ), crs=crs)
+    if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
+        geometry = geometry.to_crs(4326)
+    points = gpd.GeoDataFrame(geometry=geometry.reset_index(drop=True))
+    joined = gpd.sjoin(points, areas, how="left", predicate="within")
+    # a point on a shared border falls in two polygons: keep the first
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return pd.Series(joined[name_property].to_numpy(), index=df.index, dtype="str")
+
+
+def redact(series: pd.Series, kinds: Sequence[PiiKind]) -> tuple[pd.Series, dict[PiiKind, int]]:
+    """Replace personal information inside text by tokens like <EMAIL>; counts per kind.
+
+    A vectorized pass finds the values with anything to redact; only those go through
+    the Python substitutions, which can use lookarounds the fast engine lacks.
+    """
+    text = as_text(series)
+    if text is None:
+        raise OperatorError(f"column {series.name!r} does not hold text and cannot be redacted")
+    ordered = [k for k in pt.TEXT_KINDS if k in set(kinds)]
+    counts = dict.fromkeys(ordered, 0)
+    if not ordered or text.empty:
+        return text, counts
+    union = "|".join(f"(?:{pt.text_pattern(k)})" for k in ordered)
+    candidate = text.str.contains(pt.bounded(union), regex=True, na=False).to_numpy(dtype=bool)
+    if not candidate.any():
+        return text, counts
+
+    def substitute(value: str) -> str:
+        for kind in ordered:
+            if kind is PiiKind.CA_SIN:
+                value, n = _redact_sins(value)
+            else:
+                value, n = pt.replace_regex(kind).subn(kind.token, value)
+            counts[kind] += n
+        return value
+
+    out = text.copy()
+    subset = text[candidate]
+    out[candidate] = [substitute(v) for v in subset.tolist()]
+    return out, counts
+
+
+def _redact_sins(text: str) -> tuple[str, int]:
+    # separated forms always (123-456-789 is worth hiding even with a bad checksum);
+    # bare 9-digit numbers only when Luhn-valid, so order numbers survive
+    has_context = pt.SIN_CONTEXT_RE.search(text) is not None
+
+    def replace(match) -> str:
+        raw = match.group(0)
+        digits = raw.replace(" ", "").replace("-", "")
+        if raw != digits or (pt.luhn_valid(digits) and has_context):
+            return PiiKind.CA_SIN.token
+        return raw
+
+    new, count = pt.SIN_CANDIDATE.subn(replace, text)
+    changed = sum(1 for _ in pt.SIN_CANDIDATE.finditer(text)) - sum(
+        1 for _ in pt.SIN_CANDIDATE.finditer(new)
+    )
+    return new, changed
+
+
+def small_class_mask(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
+                     sensitive: Sequence[str] = (), l: int | None = None) -> np.ndarray:  # noqa: E741
+    """Records whose class has fewer than k records (or fewer than l sensitive values)."""
+    if len(df) == 0 or not quasi_identifiers:
+        return np.zeros(len(df), dtype=bool)
+    classes = equivalence_classes(df, quasi_identifiers)
+    small = np.bincount(classes)[classes] < k
+    if l is not None and sensitive:
+        small |= l_per_class(df, classes, sensitive)[classes] < l
+    return small
+
+
+def suppress_small_cells(df: pd.DataFrame, quasi_identifiers: Sequence[str], *, k: int = 5,
+                         mode: str = "rows", sensitive: Sequence[str] = (),
+                         l: int | None = None) -> tuple[pd.DataFrame, int, int]:  # noqa: E741
+    """Suppress records of classes smaller than k: remove them (rows) or null their QIs (values).
+
+    Returns the table, the number of records suppressed and, in values mode, the number
+    of those that then had to be removed anyway: nulling gathers the suppressed records
+    into one all-null class, and if that class is itself smaller than k (or not l-diverse)
+    keeping it would break the guarantee.
+    """
+    small = small_class_mask(df, quasi_identifiers, k, sensitive, l)
+    suppressed = int(small.sum())
+    if mode == "rows":
+        return df.loc[~small], suppressed, 0
+    if mode != "values":
+        raise OperatorError(f"suppression mode must be 'rows' or 'values', got {mode!r}")
+    out = df.copy()
+    for column in quasi_identifiers:
+        out[column] = out[column].where(~small)
+    still_small = small_class_mask(out, quasi_identifiers, k, sensitive, l)
+    removed = int(still_small.sum())
+    return out.loc[~still_small], suppressed, removed

@@ -1,0 +1,91 @@
+"""Every SQL statement the API runs. Keyword-only functions, parameterized SQL only;
+identifiers come from the catalogue, never from the request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+
+def list_published(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "SELECT DISTINCT ON (v.slug) v.slug, d.title_en, d.title_fr, d.spec,"
+            " v.version, v.row_count, v.published_at"
+            " FROM catalog.versions v JOIN catalog.datasets d ON d.slug = v.slug"
+            " ORDER BY v.slug, v.version DESC"
+        ).fetchall()
+
+
+def get_dataset(conn: psycopg.Connection, *, slug: str) -> dict[str, Any] | None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "SELECT slug, title_en, title_fr, spec FROM catalog.datasets WHERE slug = %s",
+            (slug,),
+        ).fetchone()
+
+
+def list_versions(conn: psycopg.Connection, *, slug: str) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "SELECT slug, version, table_name, row_count, columns, quality, dictionary, dcat,"
+            " files, published_at FROM catalog.versions WHERE slug = %s ORDER BY version DESC",
+            (slug,),
+        ).fetchall()
+
+
+def get_version(conn: psycopg.Connection, *, slug: str,
+                version: int | None = None) -> dict[str, Any] | None:
+    """One published version, or the latest when `version` is None."""
+    query = ("SELECT slug, version, table_name, row_count, columns, quality, dictionary, dcat,"
+             " files, published_at FROM catalog.versions WHERE slug = %s")
+    params: tuple = (slug,)
+    if version is not None:
+        query += " AND version = %s"
+        params += (version,)
+    query += " ORDER BY version DESC LIMIT 1"
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(query, params).fetchone()
+
+
+def _where(filters: dict[str, str]) -> tuple[sql.Composable, list[Any]]:
+    if not filters:
+        return sql.SQL(""), []
+    clauses = [sql.SQL("{}::text = %s").format(sql.Identifier(col)) for col in filters]
+    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses), list(filters.values())
+
+
+def page_rows(conn: psycopg.Connection, *, table: str, order_by: str | None, limit: int,
+              offset: int, filters: dict[str, str]) -> tuple[int, list[dict[str, Any]]]:
+    """(matching row count, one page of rows) of a published version table."""
+    where, params = _where(filters)
+    target = sql.SQL("published.{}").format(sql.Identifier(table))
+    order = sql.SQL(" ORDER BY {}").format(sql.Identifier(order_by)) if order_by else sql.SQL("")
+    with conn.cursor(row_factory=dict_row) as cur:
+        total = cur.execute(sql.SQL("SELECT count(*) AS n FROM {}{}").format(target, where),
+                            params).fetchone()["n"]
+        rows = cur.execute(
+            sql.SQL("SELECT * FROM {}{}{} LIMIT %s OFFSET %s").format(target, where, order),
+            [*params, limit, offset],
+        ).fetchall()
+    return total, rows
+
+
+def stream_csv(conn: psycopg.Connection, *, table: str,
+               order_by: str | None) -> Iterator[bytes]:
+    """The whole version table as CSV with a header, streamed by COPY in chunks."""
+    order = sql.SQL(" ORDER BY {}").format(sql.Identifier(order_by)) if order_by else sql.SQL("")
+    query = sql.SQL("COPY (SELECT * FROM published.{}{}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+                    ).format(sql.Identifier(table), order)
+    with conn.cursor() as cur, cur.copy(query) as copy:
+        for chunk in copy:
+            yield bytes(chunk)
+
+
+def record_usage(conn: psycopg.Connection, *, slug: str, path: str, fmt: str | None) -> None:
+    conn.execute("INSERT INTO catalog.usage_events (slug, path, format) VALUES (%s, %s, %s)",
+                 (slug, path, fmt))

@@ -1,0 +1,164 @@
+"""Public catalogue and data: only published versions are visible here."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+
+from api import queries
+from api.deps import DbDep, SettingsDep
+from api.schemas import (
+    Column,
+    DataPage,
+    DatasetDetail,
+    DatasetSummary,
+    Links,
+    Title,
+    VersionSummary,
+)
+
+router = APIRouter(prefix="/datasets", tags=["datasets"])
+
+PAGING_PARAMS = {"limit", "offset"}
+
+
+def _not_found(slug: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
+
+
+def _links(base: str, slug: str) -> Links:
+    return Links(self=f"{base}/datasets/{slug}", data=f"{base}/datasets/{slug}/data",
+                 csv=f"{base}/datasets/{slug}/latest/data.csv")
+
+
+def _summary(base: str, row: dict[str, Any]) -> DatasetSummary:
+    return DatasetSummary(
+        slug=row["slug"], title=Title(en=row["title_en"], fr=row["title_fr"]),
+        latest_version=row["version"], row_count=row["row_count"],
+        published_at=row["published_at"], links=_links(base, row["slug"]),
+    )
+
+
+def _published_version(db, slug: str, version: int | None = None) -> dict[str, Any]:
+    found = queries.get_version(db, slug=slug, version=version)
+    if found is None:
+        if version is not None and queries.get_version(db, slug=slug):
+            raise HTTPException(status_code=404,
+                                detail=f"dataset '{slug}' has no published version {version}")
+        raise _not_found(slug)
+    return found
+
+
+def _order_column(db, slug: str) -> str | None:
+    dataset = queries.get_dataset(db, slug=slug)
+    return (dataset or {}).get("spec", {}).get("primary_key")
+
+
+@router.get("", response_model=list[DatasetSummary], summary="Published datasets")
+def list_datasets(db: DbDep, settings: SettingsDep) -> list[DatasetSummary]:
+    return [_summary(settings.public_base_url, row) for row in queries.list_published(db)]
+
+
+@router.get("/{slug}", response_model=DatasetDetail, summary="A dataset's metadata")
+def get_dataset(slug: str, db: DbDep, settings: SettingsDep) -> DatasetDetail:
+    versions = queries.list_versions(db, slug=slug)
+    dataset = queries.get_dataset(db, slug=slug)
+    if not versions or dataset is None:
+        raise _not_found(slug)
+    latest = versions[0]
+    meta = dataset["spec"].get("metadata", {})
+    base = settings.public_base_url
+    return DatasetDetail(
+        **_summary(base, {**dataset, **latest}).model_dump(),
+        description=Title(**meta.get("description", {})),
+        keywords=meta.get("keywords", {}),
+        publisher=meta.get("publisher"),
+        license=meta.get("license", {}),
+        update_frequency=meta.get("update_frequency"),
+        columns=[Column(name=c["name"], type=c["type"]) for c in latest["columns"]],
+        versions=[VersionSummary(
+            version=v["version"], row_count=v["row_count"], published_at=v["published_at"],
+            csv=f"{base}/datasets/{slug}/versions/{v['version']}/data.csv") for v in versions],
+    )
+
+
+def _data_page(request: Request, db, settings, slug: str, version: int | None,
+               limit: int | None, offset: int) -> DataPage:
+    found = _published_version(db, slug, version)
+    columns = [c["name"] for c in found["columns"]]
+    filters = {k: v for k, v in request.query_params.items() if k not in PAGING_PARAMS}
+    unknown = sorted(set(filters) - set(columns))
+    if unknown:
+        raise HTTPException(status_code=400, detail=(
+            f"unknown filter column(s) {', '.join(unknown)}; columns are {', '.join(columns)}"))
+    limit = limit or settings.default_page_size
+    total, rows = queries.page_rows(db, table=found["table_name"],
+                                    order_by=_order_column(db, slug), limit=limit,
+                                    offset=offset, filters=filters)
+    next_url = None
+    if offset + limit < total:
+        params = {**filters, "limit": limit, "offset": offset + limit}
+        next_url = f"{settings.public_base_url}{request.url.path}?{urlencode(params)}"
+    return DataPage(slug=slug, version=found["version"], total=total, limit=limit,
+                    offset=offset, columns=columns, rows=rows, next=next_url)
+
+
+@router.get("/{slug}/data", response_model=DataPage, summary="A page of the latest version",
+            description="Any other query parameter named after a column filters on equality, "
+                        "e.g. `?status=closed`.")
+def latest_data(request: Request, slug: str, db: DbDep, settings: SettingsDep,
+                limit: int | None = Query(None, ge=1, le=5000),
+                offset: int = Query(0, ge=0)) -> DataPage:
+    return _data_page(request, db, settings, slug, None, limit, offset)
+
+
+@router.get("/{slug}/versions/{version}/data", response_model=DataPage,
+            summary="A page of one published version")
+def version_data(request: Request, slug: str, version: int, db: DbDep, settings: SettingsDep,
+                 limit: int | None = Query(None, ge=1, le=5000),
+                 offset: int = Query(0, ge=0)) -> DataPage:
+    return _data_page(request, db, settings, slug, version, limit, offset)
+
+
+def _csv_response(request: Request, db, slug: str, version: int | None) -> StreamingResponse:
+    found = _published_version(db, slug, version)
+    order_by = _order_column(db, slug)
+    queries.record_usage(db, slug=slug, path=request.url.path, fmt="csv")
+    pool = request.app.state.pool
+
+    def body():
+        # a connection of its own: the request's is returned to the pool before streaming
+        with pool.connection() as conn:
+            yield from queries.stream_csv(conn, table=found["table_name"], order_by=order_by)
+
+    filename = f"{slug}-v{found['version']}.csv"
+    return StreamingResponse(body(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/{slug}/latest/data.csv", summary="The latest version as CSV (streamed)",
+            response_class=StreamingResponse)
+def latest_csv(request: Request, slug: str, db: DbDep) -> StreamingResponse:
+    return _csv_response(request, db, slug, None)
+
+
+@router.get("/{slug}/versions/{version}/data.csv", summary="One version as CSV (persistent URL)",
+            response_class=StreamingResponse)
+def version_csv(request: Request, slug: str, version: int, db: DbDep) -> StreamingResponse:
+    return _csv_response(request, db, slug, version)
+
+
+@router.get("/{slug}/versions", response_model=list[VersionSummary],
+            summary="Every published version")
+def versions(slug: str, db: DbDep, settings: SettingsDep) -> list[VersionSummary]:
+    rows = queries.list_versions(db, slug=slug)
+    if not rows:
+        raise _not_found(slug)
+    base = settings.public_base_url
+    return [VersionSummary(version=v["version"], row_count=v["row_count"],
+                           published_at=v["published_at"],
+                           csv=f"{base}/datasets/{slug}/versions/{v['version']}/data.csv")
+            for v in rows]

@@ -1,0 +1,195 @@
+"""`civic`: the commands people run. Each long step prints what it does and how long it took."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from metadata.database import PROJECT_ROOT, var_dir
+
+DEMO_REVIEWER = "Demo Reviewer (automatic demo approval, not a real sign-off)"
+
+
+@contextmanager
+def step(message: str):
+    print(f"→ {message} …", flush=True)
+    start = time.perf_counter()
+    yield
+    print(f"  done in {time.perf_counter() - start:.1f}s", flush=True)
+
+
+def _configure() -> str:
+    from civic_assets.lib.environment import configure_environment, dagster_home
+
+    url = configure_environment()
+    dagster_home()
+    return url
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    from metadata.database import database_url
+
+    if args.keep_running:
+        print(database_url(), flush=True)
+        _wait_forever()
+    print(database_url())
+    return 0
+
+
+def _wait_forever() -> None:
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from civic_assets.lib.demo_data import default_as_of, write_demo_files
+
+    with step("starting the database and creating schemas"):
+        url = _configure()
+    print(f"  database: {url}")
+    if args.if_empty and _has_publication("service_requests"):
+        print("  service_requests is already published; nothing to do (run `civic demo` to "
+              "load a fresh demo anyway)")
+        return 0
+    drop = var_dir() / "dropzone" / "service_requests"
+    with step(f"generating {args.rows:,} synthetic 311 service requests (seed {args.seed})"):
+        files = write_demo_files(drop, rows=args.rows, seed=args.seed, as_of=default_as_of())
+    print(f"  wrote {files.requests_csv}")
+
+    from civic_assets.lib.pipeline import approve_all, materialize_until_review, publish
+
+    with step("materializing raw → dbt → review for service_requests"):
+        candidate_id = materialize_until_review("service_requests")
+    print(f"  review candidate {candidate_id} is waiting for approval")
+    with step(f"approving candidate {candidate_id} as the demo reviewer"):
+        approve_all("service_requests", candidate_id, reviewer=DEMO_REVIEWER)
+    with step("publishing the approved candidate"):
+        version = publish("service_requests", candidate_id)
+    print(f"  published service_requests version {version}")
+    return 0
+
+
+def _has_publication(slug: str) -> bool:
+    from metadata.database import connect
+
+    with connect() as conn:
+        return conn.execute("SELECT 1 FROM catalog.versions WHERE slug = %s LIMIT 1",
+                            (slug,)).fetchone() is not None
+
+
+def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    # dagster dev ignores SIGINT when started without job control (see STACK-NOTES):
+    # give each child its own session and default signal handling
+    return subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    with step("starting the database and creating schemas"):
+        url = _configure()
+    env = dict(os.environ)
+    bin_dir = Path(sys.executable).parent
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    children = [
+        _spawn([str(bin_dir / "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
+                "-h", args.host, "-p", str(args.dagster_port)], env),
+        _spawn([str(bin_dir / "uvicorn"), "api.main:app", "--host", args.host,
+                "--port", str(args.api_port)], env),
+    ]
+    print(f"database:   {url}")
+    print(f"Dagster UI: http://{args.host}:{args.dagster_port}")
+    print(f"API:        http://{args.host}:{args.api_port}/datasets  "
+          f"(docs: http://{args.host}:{args.api_port}/docs)")
+    print("Ctrl-C stops everything.", flush=True)
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGINT)
+    deadline = time.time() + 30
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+    failed = [c.args[0] for c in children if c.returncode not in (0, -2, -15, 130)]
+    return 1 if failed and not stopping else 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from civic_assets.lib.pipeline import record_approval
+
+    _configure()
+    record_approval(args.slug, args.candidate, role=args.role, reviewer=args.reviewer,
+                    decision="rejected" if args.reject else "approved", comment=args.comment)
+    print(f"recorded: {args.reviewer} ({args.role}) "
+          f"{'rejected' if args.reject else 'approved'} candidate {args.candidate}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="civic", description="Civic Open Data Platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start the database, Dagster (webserver + daemon) and the API")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--dagster-port", type=int, default=3000)
+    up.add_argument("--api-port", type=int, default=8000)
+    up.set_defaults(func=cmd_up)
+
+    demo = sub.add_parser("demo", help="generate demo data and materialize every asset")
+    demo.add_argument("--rows", type=int, default=50_000)
+    demo.add_argument("--seed", type=int, default=311)
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing when the demo dataset is already published")
+    demo.set_defaults(func=cmd_demo)
+
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    url = db_sub.add_parser("url", help="print the database URL in use")
+    url.add_argument("--keep-running", action="store_true",
+                     help="keep an embedded server running until interrupted")
+    url.set_defaults(func=cmd_db_url)
+
+    approve = sub.add_parser("approve", help="record a reviewer's decision on a candidate")
+    approve.add_argument("slug")
+    approve.add_argument("candidate", type=int)
+    approve.add_argument("--role", required=True)
+    approve.add_argument("--reviewer", required=True)
+    approve.add_argument("--reject", action="store_true")
+    approve.add_argument("--comment")
+    approve.set_defaults(func=cmd_approve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the CLI's last word: a message, not a traceback
+        if os.environ.get("CIVIC_DEBUG"):
+            raise
+        print(f"civic {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

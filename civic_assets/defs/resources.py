@@ -1,0 +1,13 @@
+"""Resources shared by every asset; the database URL comes from the environment."""
+
+import dagster as dg
+
+from civic_assets.lib.environment import configure_environment
+from civic_assets.lib.resources import CivicDatabase
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    # resolves CIVIC_DATABASE_URL (or the embedded default) and exports dbt's settings
+    configure_environment(bootstrap_database=False)
+    return dg.Definitions(resources={"civic_db": CivicDatabase(url=dg.EnvVar("CIVIC_DATABASE_URL"))})

@@ -1,0 +1,57 @@
+"""All environment switching for the pipeline lives here.
+
+From the one setting, CIVIC_DATABASE_URL (or the embedded default), derive what dbt's
+profile, dagster-postgres and the API read, so every process agrees on one database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from metadata.database import (
+    PROJECT_ROOT,
+    ConnectionParts,
+    dagster_storage_url,
+    database_url,
+    ensure_database,
+    var_dir,
+)
+from metadata.registry import bootstrap
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
+
+
+def dbt_environment(url: str) -> dict[str, str]:
+    parts = ConnectionParts.from_url(url)
+    return {
+        "CIVIC_DBT_HOST": parts.host,
+        "CIVIC_DBT_PORT": str(parts.port),
+        "CIVIC_DBT_USER": parts.user,
+        "CIVIC_DBT_PASSWORD": parts.password,
+        "CIVIC_DBT_DBNAME": parts.dbname,
+    }
+
+
+def configure_environment(*, bootstrap_database: bool = True) -> str:
+    """Resolve the database, export derived settings for children, return the URL."""
+    url = database_url()
+    os.environ.update(dbt_environment(url))
+    os.environ.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
+    storage = dagster_storage_url()
+    os.environ["CIVIC_DAGSTER_STORAGE_URL"] = storage
+    if bootstrap_database:
+        bootstrap(url)
+        ensure_database(storage)
+    return url
+
+
+def dagster_home() -> Path:
+    """A DAGSTER_HOME under var/ holding the project's dagster.yaml (PostgreSQL storage)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or var_dir() / "dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

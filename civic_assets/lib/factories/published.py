@@ -1,0 +1,70 @@
+"""`published/<slug>`: approval-gated publication of a review candidate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dagster as dg
+
+from civic_assets.lib.keys import published_key, review_key
+from civic_assets.lib.publishing import publish_candidate, resolve_candidate_id
+from civic_assets.lib.resources import CivicDatabase
+from metadata.registry import ApprovalError
+from metadata.specs import DatasetSpec
+
+# how stale a published dataset may get before Dagster marks it, by declared frequency
+FRESHNESS_WINDOWS = {
+    "hourly": timedelta(hours=3),
+    "daily": timedelta(days=2),
+    "weekly": timedelta(days=9),
+    "monthly": timedelta(days=35),
+    "quarterly": timedelta(days=100),
+    "annual": timedelta(days=380),
+}
+
+
+class PublishConfig(dg.Config):
+    """candidate_id 0 publishes the newest candidate, if its approval chain is complete."""
+
+    candidate_id: int = 0
+
+
+def build_published_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
+    window = FRESHNESS_WINDOWS.get((spec.metadata.update_frequency or "").lower())
+
+    @dg.asset(
+        key=published_key(spec.slug),
+        deps=[review_key(spec.slug)],
+        group_name=spec.slug,
+        kinds={"postgres"},
+        owners=spec.owners,
+        freshness_policy=dg.FreshnessPolicy.time_window(fail_window=window) if window else None,
+        description=(
+            f"The public {spec.title.en or spec.slug}: an immutable version per approved "
+            "candidate; `published." + spec.slug + "` always shows the latest. Runs only "
+            "for a candidate whose approval chain ("
+            + " → ".join(spec.approval.chain) + ") is complete."
+        ),
+    )
+    def _published(context: dg.AssetExecutionContext, config: PublishConfig,
+                   civic_db: CivicDatabase) -> dg.MaterializeResult:
+        with civic_db.connect() as conn:
+            try:
+                candidate_id = resolve_candidate_id(conn, spec, config.candidate_id)
+                version = publish_candidate(conn, spec, candidate_id)
+            except ApprovalError as exc:
+                raise dg.Failure(
+                    description=f"Refusing to publish {spec.slug}: {exc}",
+                    metadata={"candidate_id": config.candidate_id},
+                ) from exc
+        context.log.info(
+            f"published {spec.slug} version {version.version} from candidate "
+            f"{version.candidate_id} ({version.row_count:,} rows)")
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": version.row_count,
+            "version": version.version,
+            "candidate_id": version.candidate_id,
+            "table": f"published.{version.table_name}",
+        })
+
+    return _published

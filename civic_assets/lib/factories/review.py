@@ -1,0 +1,55 @@
+"""`review/<slug>`: the anonymized candidate, its documents and its blocking checks."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from civic_assets.lib.keys import mart_key, raw_key, review_key
+from civic_assets.lib.resources import CivicDatabase
+from civic_assets.lib.review import CHECKS, build_candidate, register_candidate
+from metadata.specs import DatasetSpec
+
+
+def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
+    upstream = mart_key(spec.dbt.mart) if spec.dbt else raw_key(spec.slug)
+    key = review_key(spec.slug)
+    check_specs = [
+        dg.AssetCheckSpec(name, asset=key, blocking=blocking, description=description)
+        for name, (blocking, description) in CHECKS.items()
+    ]
+
+    @dg.asset(
+        key=key,
+        deps=[upstream],
+        group_name=spec.slug,
+        kinds={"postgres", "pandas"},
+        owners=spec.owners,
+        check_specs=check_specs,
+        description=(
+            f"Review candidate of {spec.title.en or spec.slug}: the spec's anonymization "
+            "policy applied, with its data dictionary, quality report card and DCAT "
+            "metadata. Reviewers approve it before it can be published."
+        ),
+    )
+    def _review(context: dg.AssetExecutionContext, civic_db: CivicDatabase):
+        with civic_db.connect() as conn:
+            bundle = build_candidate(conn, spec, upstream_table=tuple(upstream.path),
+                                     log=context.log)
+            candidate_id = register_candidate(conn, spec, bundle, run_id=context.run.run_id)
+        for result in bundle.check_results:
+            yield dg.AssetCheckResult(
+                check_name=result.name, passed=result.passed,
+                severity=dg.AssetCheckSeverity.ERROR if result.blocking
+                else dg.AssetCheckSeverity.WARN,
+                metadata={"candidate_id": candidate_id, **result.metadata_for_ui()},
+            )
+        yield dg.MaterializeResult(metadata={
+            "dagster/row_count": bundle.row_count,
+            "candidate_id": candidate_id,
+            "table": f"review.{bundle.table_name(candidate_id)}",
+            "checks_passed": bundle.checks_passed,
+            "needs_attention": bundle.needs_attention,
+            **bundle.ui_metadata(),
+        })
+
+    return _review

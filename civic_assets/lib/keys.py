@@ -1,0 +1,24 @@
+"""Asset keys of a dataset's stages, in one place."""
+
+import dagster as dg
+
+
+def raw_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", slug])
+
+
+def review_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey(["review", slug])
+
+
+def published_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey(["published", slug])
+
+
+def mart_key(mart: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", mart])
+
+
+def op_name(key: dg.AssetKey) -> str:
+    """The op name Dagster derives from an asset key (for run config)."""
+    return "__".join(key.path)

@@ -1,0 +1,242 @@
+"""Build a review candidate: anonymize the mart, document it, and decide its checks.
+
+No Dagster here: `factories/review.py` wraps this in an asset; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from anonymization import anonymize, scan_residual_pii
+from civic_assets.lib.frames import read_table, records_preview, write_table
+from metadata.completeness import completeness
+from metadata.dictionary import infer_dictionary
+from metadata.drift import compare_to_previous, profile_frame
+from metadata.quality import quality_report
+from metadata.registry import append_audit, create_candidate, record_checks
+from metadata.specs import DatasetSpec
+from metadata.validation import validate
+
+# name -> (blocking, description); the asset's AssetCheckSpecs are built from this
+CHECKS: dict[str, tuple[bool, str]] = {
+    "pandera_schema": (True, "The candidate matches its data dictionary (Pandera): columns, "
+                             "types, ranges, allowed values, nullability, key uniqueness."),
+    "residual_pii": (True, "No value of the candidate is detected as personal information."),
+    "k_anonymity": (True, "Every combination of quasi-identifiers is shared by at least k "
+                          "records (the policy's k)."),
+    "metadata_completeness": (True, "Enough of the recommended DCAT metadata is filled "
+                                    "(the dataset's completeness threshold)."),
+    "change_since_last_publication": (False, "Record count, columns and key distributions "
+                                             "against the last publication; a flag sets the "
+                                             "candidate's 'needs attention' status."),
+}
+
+
+@dataclass
+class CheckOutcome:
+    name: str
+    passed: bool
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+    markdown: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return CHECKS[self.name][0]
+
+    def metadata_for_ui(self) -> dict[str, Any]:
+        import dagster as dg  # only the asset wrapper calls this
+
+        meta: dict[str, Any] = {"summary": self.summary}
+        if self.markdown:
+            meta["details"] = dg.MetadataValue.md(self.markdown)
+        for key, value in self.details.items():
+            if isinstance(value, (int, float, str, bool)):
+                meta[key] = value
+        return meta
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "blocking": self.blocking, "summary": self.summary,
+                "details": self.details}
+
+
+@dataclass
+class CandidateBundle:
+    frame: pd.DataFrame
+    anonymization: dict[str, Any]
+    anonymization_markdown: str
+    dictionary: dict[str, Any]
+    dictionary_markdown: str
+    quality: dict[str, Any]
+    quality_markdown: str
+    profile: dict[str, Any]
+    check_results: list[CheckOutcome]
+    needs_attention: bool
+
+    @property
+    def row_count(self) -> int:
+        return len(self.frame)
+
+    @property
+    def checks_passed(self) -> bool:
+        return all(r.passed for r in self.check_results if r.blocking)
+
+    @staticmethod
+    def table_name(candidate_id: int) -> str:
+        return f"candidate_{candidate_id}"
+
+    def columns(self) -> list[dict[str, str]]:
+        types = {c["name"]: c["type"] for c in self.dictionary.get("columns", [])}
+        return [{"name": str(c), "type": types.get(str(c), "text")} for c in self.frame.columns]
+
+    def ui_metadata(self) -> dict[str, Any]:
+        import dagster as dg
+
+        return {
+            "quality_score": float(self.quality.get("overall_score", 0.0)),
+            "quality_grade": str(self.quality.get("grade", "")),
+            "risk_k": int(self.anonymization.get("risk_after", {}).get("k") or 0),
+            "preview": dg.MetadataValue.md(records_preview(self.frame)),
+            "anonymization_report": dg.MetadataValue.md(self.anonymization_markdown),
+            "quality_report_card": dg.MetadataValue.md(self.quality_markdown),
+            "data_dictionary": dg.MetadataValue.md(self.dictionary_markdown),
+        }
+
+
+def _latest_version(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT version, row_count, quality, dictionary FROM catalog.versions"
+        " WHERE slug = %s ORDER BY version DESC LIMIT 1", (slug,)).fetchone()
+    if not row:
+        return None
+    return {"version": row[0], "row_count": row[1], "quality": row[2], "dictionary": row[3]}
+
+
+def _boundaries_path(spec: DatasetSpec) -> str | None:
+    from metadata.database import PROJECT_ROOT
+
+    path = spec.anonymization.get("boundaries")
+    return str(PROJECT_ROOT / path) if path else None
+
+
+def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
+                    upstream_table: tuple[str, str], log: Any = None) -> CandidateBundle:
+    """Read the upstream table and produce everything a reviewer needs to decide."""
+    schema, table = upstream_table
+    source = read_table(conn, schema, table)
+    previous = _latest_version(conn, spec.slug)
+
+    policy = {k: v for k, v in spec.anonymization.items() if k != "boundaries"}
+    frame, report = anonymize(source, policy, boundaries=_boundaries_path(spec),
+                              secret=os.environ.get("CIVIC_PSEUDONYM_KEY"))
+    report_dict = report.to_dict()
+    if log:
+        log.info(f"anonymized {len(source):,} → {len(frame):,} rows")
+
+    primary_key = spec.primary_key if spec.primary_key in frame.columns else None
+    dictionary = infer_dictionary(frame, overrides=spec.dictionary, primary_key=primary_key)
+    outcome = validate(frame, dictionary)
+    key_columns = [c for c in spec.validation.key_columns if c in frame.columns]
+    profile = profile_frame(frame, key_columns)
+    drift = compare_to_previous(
+        profile, (previous or {}).get("quality", {}).get("profile"),
+        threshold=spec.validation.record_count_change_threshold, key_columns=key_columns)
+    quality = quality_report(frame, dictionary=dictionary, validation_outcome=outcome,
+                             spec_validation=spec.validation,
+                             update_frequency=spec.metadata.update_frequency)
+    quality_dict = {**quality.to_dict(), "profile": profile}
+    complete = completeness(spec, columns=dictionary.to_dict().get("columns"))
+    residual = scan_residual_pii(frame)
+
+    k_required = int(report_dict.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
+    k_after = report_dict.get("risk_after", {}).get("k")
+    checks = [
+        CheckOutcome(
+            "pandera_schema", outcome.passed and not dictionary.override_problems,
+            f"{sum(outcome.failure_counts.values()):,} failing values; "
+            f"{len(dictionary.override_problems)} dictionary override problem(s)",
+            {"failure_counts": outcome.failure_counts,
+             "override_problems": dictionary.override_problems,
+             "first_failures": outcome.failure_cases},
+            outcome.to_markdown() + (
+                "\n\n**Dictionary overrides that no longer match the data**\n\n"
+                + "\n".join(f"- {p}" for p in dictionary.override_problems)
+                if dictionary.override_problems else "")),
+        CheckOutcome(
+            "residual_pii", not residual,
+            "no personal information found" if not residual else
+            f"{len(residual)} finding(s): " + ", ".join(
+                f"{f.column} ({f.kind}, {f.count:,})" for f in residual),
+            {"findings": [f.to_dict() for f in residual]}),
+        CheckOutcome(
+            "k_anonymity", k_after is None or k_after >= k_required,
+            "no quasi-identifiers declared" if k_after is None else
+            f"k = {k_after} (policy requires k ≥ {k_required})",
+            {"k": k_after if k_after is not None else -1, "k_required": k_required}),
+        CheckOutcome(
+            "metadata_completeness", complete.passed(spec.metadata.completeness_threshold),
+            f"{complete.score:.0%} of recommended metadata filled "
+            f"(threshold {spec.metadata.completeness_threshold:.0%})"
+            + (f"; missing: {', '.join(complete.missing)}" if complete.missing else ""),
+            {"score": complete.score, "missing": complete.missing},
+            complete.to_markdown()),
+        CheckOutcome(
+            "change_since_last_publication", not drift.needs_attention,
+            "first publication" if previous is None else
+            ("; ".join(drift.flags) if drift.flags else "no significant change"),
+            drift.to_dict(), drift.to_markdown()),
+    ]
+    return CandidateBundle(
+        frame=frame,
+        anonymization=report_dict,
+        anonymization_markdown=report.to_markdown(),
+        dictionary=dictionary.to_dict(),
+        dictionary_markdown=dictionary.to_markdown(),
+        quality=quality_dict,
+        quality_markdown=quality.to_markdown(),
+        profile=profile,
+        check_results=checks,
+        needs_attention=drift.needs_attention,
+    )
+
+
+def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: CandidateBundle,
+                       *, run_id: str | None = None) -> int:
+    """Write the candidate table and its catalogue row, audit every anonymization step.
+
+    One transaction: a failure leaves neither a table nor a row behind.
+    """
+    with conn.transaction():
+        candidate_id = create_candidate(
+            conn, slug=spec.slug, table_name="pending", row_count=bundle.row_count,
+            columns=bundle.columns(), anonymization=bundle.anonymization,
+            dictionary=bundle.dictionary, quality=bundle.quality, run_id=run_id)
+        table = bundle.table_name(candidate_id)
+        write_table(conn, bundle.frame, "review", table)
+        conn.execute("UPDATE catalog.candidates SET table_name = %s WHERE id = %s",
+                     (table, candidate_id))
+        # older pending candidates of the dataset can no longer be approved
+        conn.execute(
+            "UPDATE catalog.candidates SET status = 'superseded'"
+            " WHERE slug = %s AND status = 'pending' AND id <> %s", (spec.slug, candidate_id))
+        for step in bundle.anonymization.get("steps", []):
+            append_audit(conn, actor="pipeline", action="anonymization.step", slug=spec.slug,
+                         details={"candidate_id": candidate_id, **step})
+        record_checks(conn, candidate_id=candidate_id, passed=bundle.checks_passed,
+                      checks={r.name: r.to_dict() for r in bundle.check_results},
+                      needs_attention=bundle.needs_attention)
+        append_audit(conn, actor="pipeline", action="candidate.created", slug=spec.slug,
+                     details={"candidate_id": candidate_id, "rows": bundle.row_count,
+                              "checks_passed": bundle.checks_passed,
+                              "needs_attention": bundle.needs_attention})
+        conn.execute(sql.SQL("COMMENT ON TABLE review.{} IS {}").format(
+            sql.Identifier(table),
+            sql.Literal(json.dumps({"slug": spec.slug, "candidate_id": candidate_id}))))
+    return candidate_id

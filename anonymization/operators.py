@@ -64,16 +64,21 @@ def _per_distinct(series: pd.Series, func) -> pd.Series:
 
 def mask(series: pd.Series, *, keep_last: int = 4, keep_first: int = 0,
          char: str = "*") -> tuple[pd.Series, int]:
-    """Hide all but the first/last few characters: '613-555-0199' -> '********0199'."""
+    """Hide all but the first/last few characters: '613-555-0199' -> '********0199'.
+
+    A value no longer than the characters kept is masked whole, so short values do not
+    pass through in clear.
+    """
     text = series.astype("str")
     lengths = text.str.len()
-    hidden = (lengths - keep_last - keep_first).clip(lower=0)
+    hidden = lengths - keep_last - keep_first
+    short = hidden <= 0
     # one star string per distinct length, not per row
-    stars = hidden.map({h: char * int(h) for h in pd.unique(hidden.dropna())})
-    head = text.str.slice(0, keep_first) if keep_first else ""
-    tail = text.str.slice(-keep_last) if keep_last else ""
-    tail = tail.where(hidden > 0, text.str.slice(keep_first)) if keep_last else tail
-    out = (head + stars.astype("str") + tail).where(series.notna())
+    n_stars = hidden.where(~short, lengths).fillna(0).astype(int)
+    stars = n_stars.map({h: char * int(h) for h in pd.unique(n_stars)}).astype("str")
+    head = text.str.slice(0, keep_first).where(~short, "") if keep_first else ""
+    tail = text.str.slice(-keep_last).where(~short, "") if keep_last else ""
+    out = (head + stars + tail).where(series.notna())
     return out, int(series.notna().sum())
 
 

@@ -72,7 +72,8 @@ class CompletenessReport:
     @property
     def mandatory_missing(self) -> list[str]:
         return [
-            " or ".join(group) for group in MANDATORY
+            " or ".join(group)
+            for group in MANDATORY
             if all(self.fields.get(name, 0) == 0 for name in group)
         ]
 
@@ -96,8 +97,10 @@ class CompletenessReport:
     def to_markdown(self) -> str:
         verdict = "passed" if self.passed() else "held back"
         lines = [
-            f"**Metadata completeness: {self.score:.0%}** "
-            f"(threshold {self.threshold:.0%}, {verdict})",
+            (
+                f"**Metadata completeness: {self.score:.0%}** "
+                f"(threshold {self.threshold:.0%}, {verdict})"
+            ),
             "",
             "| field | weight | filled |",
             "| --- | ---: | ---: |",
@@ -168,9 +171,7 @@ def completeness(
         shares[f"title.{language}"] = float(_filled(getattr(spec.title, language)))
         shares[f"description.{language}"] = float(_filled(getattr(meta.description, language)))
         shares[f"keywords.{language}"] = float(_filled(getattr(meta.keywords, language)))
-        shares[f"quality_notes.{language}"] = float(
-            _filled(getattr(meta.quality_notes, language))
-        )
+        shares[f"quality_notes.{language}"] = float(_filled(getattr(meta.quality_notes, language)))
     shares["license"] = float(_filled(meta.license.uri) or _filled(meta.license.title))
     shares["publisher"] = float(_filled(meta.publisher))
     shares["contact_point"] = float(_filled(meta.contact_point.email))

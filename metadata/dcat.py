@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +120,10 @@ FILE_FORMATS = {
 
 # EU data themes with their English and French labels
 EU_THEMES = {
-    "AGRI": ("Agriculture, fisheries, forestry and food",
-             "Agriculture, pêche, sylviculture et alimentation"),
+    "AGRI": (
+        "Agriculture, fisheries, forestry and food",
+        "Agriculture, pêche, sylviculture et alimentation",
+    ),
     "ECON": ("Economy and finance", "Économie et finances"),
     "EDUC": ("Education, culture and sport", "Éducation, culture et sport"),
     "ENER": ("Energy", "Énergie"),
@@ -129,8 +131,10 @@ EU_THEMES = {
     "GOVE": ("Government and public sector", "Gouvernement et secteur public"),
     "HEAL": ("Health", "Santé"),
     "INTR": ("International issues", "Questions internationales"),
-    "JUST": ("Justice, legal system and public safety",
-             "Justice, système juridique et sécurité publique"),
+    "JUST": (
+        "Justice, legal system and public safety",
+        "Justice, système juridique et sécurité publique",
+    ),
     "OP_DATPRO": ("Provisional data", "Données provisoires"),
     "REGI": ("Regions and cities", "Régions et villes"),
     "SOCI": ("Population and society", "Population et société"),
@@ -138,18 +142,42 @@ EU_THEMES = {
     "TRAN": ("Transport", "Transports"),
 }
 THEME_ALIASES = {
-    "agriculture": "AGRI", "food": "AGRI",
-    "economy": "ECON", "finance": "ECON", "budget": "ECON", "business": "ECON",
-    "education": "EDUC", "culture": "EDUC", "sport": "EDUC", "recreation": "EDUC",
+    "agriculture": "AGRI",
+    "food": "AGRI",
+    "economy": "ECON",
+    "finance": "ECON",
+    "budget": "ECON",
+    "business": "ECON",
+    "education": "EDUC",
+    "culture": "EDUC",
+    "sport": "EDUC",
+    "recreation": "EDUC",
     "energy": "ENER",
-    "environment": "ENVI", "environnement": "ENVI", "climate": "ENVI",
-    "government": "GOVE", "public sector": "GOVE",
-    "health": "HEAL", "santé": "HEAL", "sante": "HEAL",
-    "justice": "JUST", "public safety": "JUST", "safety": "JUST", "sécurité": "JUST",
-    "regions": "REGI", "cities": "REGI", "urban planning": "REGI", "housing": "REGI",
-    "population": "SOCI", "society": "SOCI", "demographics": "SOCI",
-    "science": "TECH", "technology": "TECH",
-    "transport": "TRAN", "transportation": "TRAN", "transports": "TRAN", "traffic": "TRAN",
+    "environment": "ENVI",
+    "environnement": "ENVI",
+    "climate": "ENVI",
+    "government": "GOVE",
+    "public sector": "GOVE",
+    "health": "HEAL",
+    "santé": "HEAL",
+    "sante": "HEAL",
+    "justice": "JUST",
+    "public safety": "JUST",
+    "safety": "JUST",
+    "sécurité": "JUST",
+    "regions": "REGI",
+    "cities": "REGI",
+    "urban planning": "REGI",
+    "housing": "REGI",
+    "population": "SOCI",
+    "society": "SOCI",
+    "demographics": "SOCI",
+    "science": "TECH",
+    "technology": "TECH",
+    "transport": "TRAN",
+    "transportation": "TRAN",
+    "transports": "TRAN",
+    "traffic": "TRAN",
 }
 
 LANGUAGE_CODES = {"en": "ENG", "fr": "FRA"}
@@ -252,11 +280,11 @@ def _as_datetime(value: Any) -> datetime:
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)
     else:
         raise DcatError(f"published_at must be a date-time, got {value!r}")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment
 
 
@@ -392,8 +420,8 @@ def _bilingual(model: Any) -> dict[str, str | None]:
 
 
 def _datetime_literal(moment: datetime) -> Literal:
-    text = moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
-    return Literal(text.replace("+00:00", "Z"), datatype=XSD.dateTime)
+    text = moment.astimezone(UTC).replace(microsecond=0).isoformat()
+    return Literal(text, datatype=XSD.dateTime)
 
 
 def _date_literal(text: str) -> Literal:
@@ -440,7 +468,9 @@ def _license(graph: Graph, uri: str | None, title: str | None) -> URIRef | BNode
 def _languages(graph: Graph, subject: Any, languages: Iterable[str]) -> None:
     for language in languages:
         code = LANGUAGE_CODES.get(language.lower(), language.upper())
-        graph.add((subject, DCTERMS.language, _typed(graph, EU_LANGUAGE[code], DCTERMS.LinguisticSystem)))
+        graph.add(
+            (subject, DCTERMS.language, _typed(graph, EU_LANGUAGE[code], DCTERMS.LinguisticSystem))
+        )
 
 
 def frequency_uri(update_frequency: str | None) -> URIRef | None:
@@ -540,14 +570,22 @@ def _distribution(
     graph.add((node, RDF.type, DCAT.Distribution))
     for language, text in title.items():
         if text:
-            graph.add((node, DCTERMS.title, Literal(f"{text} ({dist.format.upper()})", lang=language)))
+            graph.add(
+                (node, DCTERMS.title, Literal(f"{text} ({dist.format.upper()})", lang=language))
+            )
     graph.add((node, DCAT.accessURL, URIRef(url)))
     graph.add((node, DCAT.downloadURL, URIRef(url)))
     graph.add((node, DCAT.accessService, service))
     graph.add((node, DCTERMS.issued, _datetime_literal(issued)))
     media_type = dist.effective_media_type
     if media_type:
-        graph.add((node, DCAT.mediaType, _typed(graph, URIRef(IANA_MEDIA_TYPES + media_type), DCTERMS.MediaType)))
+        graph.add(
+            (
+                node,
+                DCAT.mediaType,
+                _typed(graph, URIRef(IANA_MEDIA_TYPES + media_type), DCTERMS.MediaType),
+            )
+        )
     if dist.format in FILE_FORMATS:
         file_type = EU_FILE_TYPE[FILE_FORMATS[dist.format][1]]
         graph.add((node, DCTERMS.format, _typed(graph, file_type, DCTERMS.MediaTypeOrExtent)))
@@ -559,7 +597,9 @@ def _distribution(
         graph.add((checksum, RDF.type, SPDX.Checksum))
         algorithm = _typed(graph, SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)
         graph.add((checksum, SPDX.algorithm, algorithm))
-        graph.add((checksum, SPDX.checksumValue, Literal(dist.sha256.lower(), datatype=XSD.hexBinary)))
+        graph.add(
+            (checksum, SPDX.checksumValue, Literal(dist.sha256.lower(), datatype=XSD.hexBinary))
+        )
     if license_node is not None:
         graph.add((node, DCTERMS.license, license_node))
     return node
@@ -575,11 +615,19 @@ def _describe(graph: Graph, subject: URIRef, dataset: PublishedDataset, base_url
         for keyword in dataset.keywords(language):
             graph.add((subject, DCAT.keyword, Literal(keyword, lang=language)))
     if meta.publisher:
-        graph.add((subject, DCTERMS.publisher, _agent(graph, meta.publisher, meta.publisher_uri, base_url)))
+        graph.add(
+            (
+                subject,
+                DCTERMS.publisher,
+                _agent(graph, meta.publisher, meta.publisher_uri, base_url),
+            )
+        )
     _contact_point(graph, subject, meta.contact_point.name, meta.contact_point.email)
     frequency = frequency_uri(meta.update_frequency)
     if frequency is not None:
-        graph.add((subject, DCTERMS.accrualPeriodicity, _typed(graph, frequency, DCTERMS.Frequency)))
+        graph.add(
+            (subject, DCTERMS.accrualPeriodicity, _typed(graph, frequency, DCTERMS.Frequency))
+        )
     _temporal(graph, subject, meta.temporal_coverage.start, meta.temporal_coverage.end)
     _spatial(graph, subject, dataset)
     for theme in meta.themes:
@@ -606,9 +654,14 @@ def _add_dataset(
     graph.add((subject, DCTERMS.modified, _datetime_literal(latest.published_at)))
     for dist in latest.distributions:
         _distribution(
-            graph, subject=subject, dist=dist,
+            graph,
+            subject=subject,
+            dist=dist,
             url=download_url(base_url, dataset.slug, dist.extension),
-            title=title, license_node=license_node, issued=latest.published_at, service=service,
+            title=title,
+            license_node=license_node,
+            issued=latest.published_at,
+            service=service,
         )
 
     previous = None
@@ -625,13 +678,19 @@ def _add_dataset(
             graph.add((node, DCAT.previousVersion, previous))
         for dist in version.distributions:
             _distribution(
-                graph, subject=node, dist=dist,
+                graph,
+                subject=node,
+                dist=dist,
                 url=download_url(base_url, dataset.slug, dist.extension, version.version),
-                title=title, license_node=license_node, issued=version.published_at,
+                title=title,
+                license_node=license_node,
+                issued=version.published_at,
                 service=service,
             )
         previous = node
-    graph.add((subject, DCAT.hasCurrentVersion, version_uri(base_url, dataset.slug, latest.version)))
+    graph.add(
+        (subject, DCAT.hasCurrentVersion, version_uri(base_url, dataset.slug, latest.version))
+    )
     graph.add((service, DCAT.servesDataset, subject))
     return subject
 
@@ -643,7 +702,13 @@ def _add_data_service(graph: Graph, catalog: CatalogInfo, base_url: str) -> URIR
     endpoint = catalog.api_endpoint or _base(base_url)
     graph.add((service, DCAT.endpointURL, URIRef(endpoint)))
     graph.add((service, DCAT.endpointDescription, URIRef(f"{_base(base_url)}/openapi.json")))
-    graph.add((service, DCTERMS.publisher, _agent(graph, catalog.publisher_name, catalog.publisher_uri, base_url)))
+    graph.add(
+        (
+            service,
+            DCTERMS.publisher,
+            _agent(graph, catalog.publisher_name, catalog.publisher_uri, base_url),
+        )
+    )
     license_node = _license(graph, catalog.license_uri, None)
     if license_node is not None:
         graph.add((service, DCTERMS.license, license_node))
@@ -660,7 +725,13 @@ def build_catalog_graph(
     graph.add((node, RDF.type, DCAT.Catalog))
     _add_texts(graph, node, DCTERMS.title, catalog.title)
     _add_texts(graph, node, DCTERMS.description, catalog.description)
-    graph.add((node, DCTERMS.publisher, _agent(graph, catalog.publisher_name, catalog.publisher_uri, base_url)))
+    graph.add(
+        (
+            node,
+            DCTERMS.publisher,
+            _agent(graph, catalog.publisher_name, catalog.publisher_uri, base_url),
+        )
+    )
     if catalog.homepage:
         graph.add((node, FOAF.homepage, _typed(graph, URIRef(catalog.homepage), FOAF.Document)))
     license_node = _license(graph, catalog.license_uri, None)
@@ -675,7 +746,9 @@ def build_catalog_graph(
     graph.add((node, DCAT.service, service))
     modified = None
     for dataset in sorted(datasets, key=lambda d: d.slug):
-        graph.add((node, DCAT.dataset, _add_dataset(graph, dataset, base_url=base_url, service=service)))
+        graph.add(
+            (node, DCAT.dataset, _add_dataset(graph, dataset, base_url=base_url, service=service))
+        )
         moment = dataset.latest.published_at
         modified = moment if modified is None or moment > modified else modified
     if modified is not None:
@@ -696,7 +769,7 @@ def dataset_graph(catalog: CatalogInfo, dataset: PublishedDataset, *, base_url: 
 
 @dataclass(frozen=True)
 class RdfFormat:
-    name: str          # our name, used by serialize()
+    name: str  # our name, used by serialize()
     rdflib_format: str
     media_type: str
     extension: str
@@ -708,9 +781,14 @@ RDF_FORMATS = {
     "rdf/xml": RdfFormat("rdf/xml", "xml", "application/rdf+xml", "rdf"),
 }
 _FORMAT_ALIASES = {
-    "turtle": "turtle", "ttl": "turtle",
-    "json-ld": "json-ld", "jsonld": "json-ld",
-    "rdf/xml": "rdf/xml", "rdfxml": "rdf/xml", "xml": "rdf/xml", "rdf": "rdf/xml",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "json-ld": "json-ld",
+    "jsonld": "json-ld",
+    "rdf/xml": "rdf/xml",
+    "rdfxml": "rdf/xml",
+    "xml": "rdf/xml",
+    "rdf": "rdf/xml",
     "rdf+xml": "rdf/xml",
 }
 # media types a client may ask for, most specific first; application/json is JSON-LD

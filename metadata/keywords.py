@@ -18,12 +18,17 @@ from collections.abc import Iterable
 
 SUPPORTED_LANGUAGES = ("en", "fr")
 
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 TITLE_WEIGHT = 3
 DESCRIPTION_WEIGHT = 1
 COLUMN_WEIGHT = 1
 MIN_TOKEN_LENGTH = 3
 
-STOP_WORDS_EN = frozenset(
+STOP_WORDS_EN = _word_set(
     """
     a about above after again against all also am an and any are aren as at be because
     been before being below between both but by can cannot could did do does doing down
@@ -37,10 +42,10 @@ STOP_WORDS_EN = frozenset(
     yours yourself yourselves
     data dataset datasets information list record records table file files number total
     includes include including contains contain provides provided shows show each new
-    """.split()
+    """
 )
 
-STOP_WORDS_FR = frozenset(
+STOP_WORDS_FR = _word_set(
     """
     a afin ai aie aient ainsi alors au aucun aucune aupres auquel aussi autre autres aux
     auxquelles auxquels avaient avais avait avant avec avoir ayant c ca car ce ceci cela
@@ -55,16 +60,16 @@ STOP_WORDS_FR = frozenset(
     toi ton tous tout toute toutes tres tu un une unes uns vers via vos votre vous y
     donnees donnee jeu jeux ensemble liste fichier fichiers nombre total comprend
     contient fournit chaque nouveau nouvelle nouveaux nouvelles annee
-    """.split()
+    """
 )
 
 # Column-name tokens that describe structure rather than content.
-GENERIC_COLUMN_TOKENS = frozenset(
+GENERIC_COLUMN_TOKENS = _word_set(
     """
     id ids uid uuid key code codes name names nom type types value values valeur valeurs
     num number no nbr count flag desc description text label libelle date dt time ts
     created updated modified lat lon lng long latitude longitude geom geometry wkt
-    """.split()
+    """
 )
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)

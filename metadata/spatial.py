@@ -77,14 +77,17 @@ def _geometries(series: pd.Series) -> list[Any]:
 def _bbox_from_geometries(geometries: list[Any]) -> list[float] | None:
     boxes = [g.bounds for g in geometries]
     boxes = [
-        b for b in boxes
+        b
+        for b in boxes
         if -180 <= b[0] <= 180 and -180 <= b[2] <= 180 and -90 <= b[1] <= 90 and -90 <= b[3] <= 90
     ]
     if not boxes:
         return None
     return _bbox_of(
-        min(b[0] for b in boxes), min(b[1] for b in boxes),
-        max(b[2] for b in boxes), max(b[3] for b in boxes),
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
     )
 
 

@@ -3,6 +3,9 @@
 `build_schema` turns a `DataDictionary` into a strict `pandera.pandas.DataFrameSchema`:
 every dictionary column must be present and no other column may appear; each column
 checks its logical type, range, allowed values, nullability and (for keys) uniqueness.
+Types and uniqueness are vectorized custom checks rather than pandera dtypes and
+`unique=True`: one logical type has several pandas dtypes, and pandera's own uniqueness
+check lists every duplicate and fails outright on unhashable values.
 `validate` runs it with `lazy=True` and never raises on bad data: it returns a
 `ValidationOutcome` with the failure count of every rule and the first failure cases.
 
@@ -146,9 +149,19 @@ def _bound_check(bound: Any, type_name: str, *, lower: bool) -> Callable[[pd.Ser
 
 def _allowed_values_check(allowed: list[Any]) -> Callable[[pd.Series], pd.Series]:
     def is_allowed(series: pd.Series) -> pd.Series:
-        return series.isin(allowed)
+        try:
+            return series.isin(allowed)
+        except TypeError:  # unhashable values are never allowed values
+            return series.map(lambda value: any(value == a for a in allowed))
 
     return is_allowed
+
+
+def _unique_check(series: pd.Series) -> pd.Series:
+    try:
+        return ~series.duplicated(keep=False)
+    except TypeError:  # unhashable values (lists, dicts): compare their text
+        return ~series.map(repr).duplicated(keep=False)
 
 
 def _column_checks(
@@ -171,6 +184,10 @@ def _column_checks(
     if entry.allowed_values is not None and "allowed_values" in enforce:
         checks.append(check(_allowed_values_check(list(entry.allowed_values)),
                             "allowed_values", "values must be one of the allowed values"))
+    if entry.unique:
+        # a check rather than Column(unique=True): it caps failure cases like the others
+        # and survives unhashable values
+        checks.append(check(_unique_check, "unique", "values must be unique"))
     return checks
 
 
@@ -194,7 +211,6 @@ def build_schema(
                 entry, inferred_bounds=inferred_bounds, max_failure_cases=max_failure_cases
             ),
             nullable=entry.nullable,
-            unique=entry.unique,
             required=True,
             name=entry.name,
         )

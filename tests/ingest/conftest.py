@@ -1,52 +1,12 @@
-"""Helpers for ingest tests: the shared real data, the corpus, and raw table snapshots."""
+"""Fixtures for ingest tests (helpers live in tests/ingest/ingest_helpers.py)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
 
-from metadata.database import libpq_url
-from metadata.specs import Source
-
-CORPUS = Path(__file__).parent / "corpus"
 SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
-
-
-def file_source(path: Path | str, **fields) -> Source:
-    return Source(type="file", path=str(path), **fields)
-
-
-def raw_snapshot(database_url: str, slug: str) -> tuple[list[str], int, str] | None:
-    """(columns, row count, digest of all values) of raw.<slug>, or None when absent."""
-    with psycopg.connect(libpq_url(database_url)) as conn:
-        exists = conn.execute("SELECT to_regclass(%s)", (f'raw."{slug}"',)).fetchone()[0]
-        if exists is None:
-            return None
-        cursor = conn.execute(sql.SQL("SELECT * FROM raw.{} ORDER BY 1").format(
-            sql.Identifier(slug)))
-        names = [d.name for d in cursor.description]
-        rows = cursor.fetchall()
-    return names, len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
-
-
-def log_rows(database_url: str, slug: str) -> list[dict]:
-    from psycopg.rows import dict_row
-
-    with psycopg.connect(libpq_url(database_url), row_factory=dict_row) as conn:
-        return conn.execute("SELECT * FROM catalog.ingest_log WHERE slug = %s ORDER BY id",
-                            (slug,)).fetchall()
-
-
-def raw_rows(database_url: str, slug: str, order_by: str | None = None) -> list[tuple]:
-    with psycopg.connect(libpq_url(database_url)) as conn:
-        query = sql.SQL("SELECT * FROM raw.{}").format(sql.Identifier(slug))
-        if order_by:
-            query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_by))
-        return conn.execute(query).fetchall()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from civic_assets.lib.ingest import IngestError, IngestResult, ingest, ingest_file
-from tests.ingest.conftest import CORPUS, file_source, log_rows, raw_rows, raw_snapshot
+from tests.ingest.ingest_helpers import CORPUS, file_source, log_rows, raw_rows, raw_snapshot
 
 LA_311 = "la-311/MyLA311_Service_Request_Data_2017_Subset.csv"
 
@@ -63,7 +63,7 @@ def test_semicolon_file_is_sniffed(database_url, shared):
 
 def test_fast_path_and_exact_reader_agree(database_url, tmp_path):
     rows = ["id,Name,Note"] + [f'{i},"Name, {i}","line\nbreak ""{i}"""' for i in range(12_000)]
-    rows[500] = '500,"",'
+    rows[501] = '500,"",'  # record 500 (after the header)
     path = tmp_path / "quoted.csv"
     path.write_text("\n".join(rows) + "\n")
     fast = ingest_file(path, slug="fast_csv", database_url=database_url)

@@ -37,10 +37,12 @@ def make_spec(*, title=None, **metadata_overrides) -> DatasetSpec:
 
 DICTIONARY = {
     "columns": [
-        {"name": "collision_id", "type": "integer",
-         "description": {"en": "Identifier", "fr": "Identifiant"}},
-        {"name": "severity", "type": "text",
-         "description": {"en": "Severity", "fr": "Gravité"}},
+        {
+            "name": "collision_id",
+            "type": "integer",
+            "description": {"en": "Identifier", "fr": "Identifiant"},
+        },
+        {"name": "severity", "type": "text", "description": {"en": "Severity", "fr": "Gravité"}},
     ]
 }
 
@@ -74,8 +76,9 @@ def test_missing_licence_is_held_back_and_named():
 
 
 def test_missing_french_title_and_licence_together():
-    report = completeness(make_spec(title={"en": "Road collisions", "fr": ""}, license={}),
-                          columns=DICTIONARY)
+    report = completeness(
+        make_spec(title={"en": "Road collisions", "fr": ""}, license={}), columns=DICTIONARY
+    )
     assert set(report.missing) == {"title.fr", "license"}
     assert report.score == pytest.approx(0.76)
 
@@ -90,10 +93,13 @@ def test_languages_count_separately():
 
 
 def test_dictionary_descriptions_count_in_proportion():
-    dictionary = {"columns": DICTIONARY["columns"] + [
-        {"name": "ward", "type": "text", "description": {"en": "Ward", "fr": ""}},
-        {"name": "notes", "type": "text", "description": {"en": "", "fr": ""}},
-    ]}
+    dictionary = {
+        "columns": DICTIONARY["columns"]
+        + [
+            {"name": "ward", "type": "text", "description": {"en": "Ward", "fr": ""}},
+            {"name": "notes", "type": "text", "description": {"en": "", "fr": ""}},
+        ]
+    }
     report = completeness(make_spec(), columns=dictionary)
     assert report.fields["dictionary.en"] == pytest.approx(0.75)
     assert report.fields["dictionary.fr"] == pytest.approx(0.5)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +43,10 @@ def make_spec(slug: str, **metadata_overrides) -> DatasetSpec:
             "en": "Every collision reported to the police on city roads.",
             "fr": "Toutes les collisions signalées à la police sur les routes de la ville.",
         },
-        "keywords": {"en": ["traffic", "safety", "roads"], "fr": ["circulation", "sécurité", "routes"]},
+        "keywords": {
+            "en": ["traffic", "safety", "roads"],
+            "fr": ["circulation", "sécurité", "routes"],
+        },
         "publisher": "City of Riverton",
         "contact_point": {"name": "Open Data Team", "email": "open.data@riverton.example.ca"},
         "license": {"title": "Open Government Licence - Canada", "uri": OGL_CANADA_URI},
@@ -87,11 +90,13 @@ def version_rows(slug: str, count: int = 2) -> list[dict]:
                 "slug": slug,
                 "version": number,
                 "row_count": 100 * number,
-                "columns": [{"name": "collision_id", "type": "integer"},
-                            {"name": "severity", "type": "text"}],
+                "columns": [
+                    {"name": "collision_id", "type": "integer"},
+                    {"name": "severity", "type": "text"},
+                ],
                 "dictionary": {},
                 "files": files,
-                "published_at": datetime(2024, number, 15, 10, 30, tzinfo=timezone.utc),
+                "published_at": datetime(2024, number, 15, 10, 30, tzinfo=UTC),
             }
         )
     return list(reversed(rows))  # the registry's order must not matter
@@ -99,8 +104,10 @@ def version_rows(slug: str, count: int = 2) -> list[dict]:
 
 CATALOG = CatalogInfo(
     title={"en": "Riverton open data", "fr": "Données ouvertes de Riverton"},
-    description={"en": "Open data published by the City of Riverton.",
-                 "fr": "Données ouvertes publiées par la Ville de Riverton."},
+    description={
+        "en": "Open data published by the City of Riverton.",
+        "fr": "Données ouvertes publiées par la Ville de Riverton.",
+    },
     publisher_name="City of Riverton",
     homepage="https://open.riverton.example.ca",
     contact_email="open.data@riverton.example.ca",
@@ -185,8 +192,10 @@ def test_catalogue_lists_datasets_and_the_api(catalog_graph):
     catalog = URIRef(f"{BASE}/catalog")
     assert (catalog, RDF.type, DCAT.Catalog) in catalog_graph
     datasets = set(catalog_graph.objects(catalog, DCAT.dataset))
-    assert datasets == {URIRef(f"{BASE}/datasets/road_collisions"),
-                        URIRef(f"{BASE}/datasets/street_trees")}
+    assert datasets == {
+        URIRef(f"{BASE}/datasets/road_collisions"),
+        URIRef(f"{BASE}/datasets/street_trees"),
+    }
     service = catalog_graph.value(catalog, DCAT.service)
     assert (service, RDF.type, DCAT.DataService) in catalog_graph
     assert catalog_graph.value(service, DCAT.endpointDescription) == URIRef(f"{BASE}/openapi.json")
@@ -196,8 +205,10 @@ def test_catalogue_lists_datasets_and_the_api(catalog_graph):
 
 def test_distributions_have_persistent_urls_sizes_and_checksums(catalog_graph):
     version_2 = URIRef(f"{BASE}/datasets/road_collisions/versions/2")
-    urls = {str(catalog_graph.value(d, DCAT.downloadURL))
-            for d in catalog_graph.objects(version_2, DCAT.distribution)}
+    urls = {
+        str(catalog_graph.value(d, DCAT.downloadURL))
+        for d in catalog_graph.objects(version_2, DCAT.distribution)
+    }
     assert f"{BASE}/datasets/road_collisions/versions/2/data.csv" in urls
     assert len(urls) == 4
     latest = URIRef(f"{BASE}/datasets/road_collisions#distribution-csv")
@@ -215,7 +226,9 @@ def test_distributions_have_persistent_urls_sizes_and_checksums(catalog_graph):
     )
     checksum = catalog_graph.value(latest, SPDX.checksum)
     assert catalog_graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
-    assert catalog_graph.value(checksum, SPDX.checksumValue) == Literal(SHA, datatype=ns.XSD.hexBinary)
+    assert catalog_graph.value(checksum, SPDX.checksumValue) == Literal(
+        SHA, datatype=ns.XSD.hexBinary
+    )
     assert catalog_graph.value(latest, DCTERMS.license) == URIRef(OGL_CANADA_URI)
     assert (URIRef(OGL_CANADA_URI), RDF.type, DCTERMS.LicenseDocument) in catalog_graph
 
@@ -240,8 +253,10 @@ def test_versions_are_linked(catalog_graph):
 def test_dataset_follows_dcat_ap_conventions(catalog_graph):
     dataset = URIRef(f"{BASE}/datasets/road_collisions")
     titles = {t.language: str(t) for t in catalog_graph.objects(dataset, DCTERMS.title)}
-    assert titles == {"en": "Road collisions (road_collisions)",
-                      "fr": "Collisions routières (road_collisions)"}
+    assert titles == {
+        "en": "Road collisions (road_collisions)",
+        "fr": "Collisions routières (road_collisions)",
+    }
     assert {k.language for k in catalog_graph.objects(dataset, DCAT.keyword)} == {"en", "fr"}
     publisher = catalog_graph.value(dataset, DCTERMS.publisher)
     assert (publisher, RDF.type, FOAF.Agent) in catalog_graph
@@ -255,15 +270,22 @@ def test_dataset_follows_dcat_ap_conventions(catalog_graph):
         "http://publications.europa.eu/resource/authority/frequency/MONTHLY"
     )
     period = catalog_graph.value(dataset, DCTERMS.temporal)
-    assert catalog_graph.value(period, DCAT.startDate) == Literal("2019-01-01", datatype=ns.XSD.date)
+    assert catalog_graph.value(period, DCAT.startDate) == Literal(
+        "2019-01-01", datatype=ns.XSD.date
+    )
     location = catalog_graph.value(dataset, DCTERMS.spatial)
     assert (location, RDF.type, DCTERMS.Location) in catalog_graph
     bbox = catalog_graph.value(location, DCAT.bbox)
     assert bbox.datatype == GSP.wktLiteral
-    assert str(bbox) == "POLYGON((-75.92 45.21, -75.92 45.53, -75.48 45.53, -75.48 45.21, -75.92 45.21))"
+    assert (
+        str(bbox)
+        == "POLYGON((-75.92 45.21, -75.92 45.53, -75.48 45.53, -75.48 45.21, -75.92 45.21))"
+    )
     themes = set(catalog_graph.objects(dataset, DCAT.theme))
-    assert themes == {URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN"),
-                      URIRef("http://publications.europa.eu/resource/authority/data-theme/JUST")}
+    assert themes == {
+        URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN"),
+        URIRef("http://publications.europa.eu/resource/authority/data-theme/JUST"),
+    }
     landing = catalog_graph.value(dataset, DCAT.landingPage)
     assert (landing, RDF.type, FOAF.Document) in catalog_graph
 
@@ -281,7 +303,9 @@ def test_few_keywords_are_completed_with_suggestions():
     assert len(dataset.keywords("en")) == 3
     assert "collisions" in dataset.keywords("en")
     assert "routières" in dataset.keywords("fr")
-    untouched = published_dataset_from_records(spec, version_rows("road_collisions"), min_keywords=0)
+    untouched = published_dataset_from_records(
+        spec, version_rows("road_collisions"), min_keywords=0
+    )
     assert untouched.keywords("en") == ["traffic"]
 
 
@@ -316,9 +340,14 @@ def test_json_ld_is_compact_with_a_context(catalog_graph):
         ("application/ld+json", ("json-ld", "application/ld+json")),
         ("application/rdf+xml", ("rdf/xml", "application/rdf+xml")),
         ("text/turtle;q=0.5, application/ld+json;q=0.9", ("json-ld", "application/ld+json")),
-        ("text/html,application/xhtml+xml,application/rdf+xml;q=0.9,*/*;q=0.8",
-         ("rdf/xml", "application/rdf+xml")),
-        ("application/ld+json;q=0.8, application/rdf+xml;q=0.8", ("json-ld", "application/ld+json")),
+        (
+            "text/html,application/xhtml+xml,application/rdf+xml;q=0.9,*/*;q=0.8",
+            ("rdf/xml", "application/rdf+xml"),
+        ),
+        (
+            "application/ld+json;q=0.8, application/rdf+xml;q=0.8",
+            ("json-ld", "application/ld+json"),
+        ),
         ("*/*;q=0.1, text/turtle;q=0.1", ("turtle", "text/turtle")),
         ("text/turtle;q=0, */*", ("json-ld", "application/ld+json")),
         ("application/json", ("json-ld", "application/ld+json")),
@@ -338,16 +367,23 @@ def test_unknown_serialization_is_refused(catalog_graph):
 
 
 def test_bbox_from_latitude_longitude_columns():
-    df = pd.DataFrame({"Latitude": [45.4, 45.5, None, 200.0],
-                       "LONG": [-75.7, -75.6, -75.0, -75.65]})
+    df = pd.DataFrame(
+        {"Latitude": [45.4, 45.5, None, 200.0], "LONG": [-75.7, -75.6, -75.0, -75.65]}
+    )
     assert bbox_from_frame(df) == [-75.7, 45.4, -75.6, 45.5]
 
 
 def test_bbox_from_wkt_geometry_column():
-    df = pd.DataFrame({"id": [1, 2, 3],
-                       "location": ["POINT (-75.7 45.4)",
-                                    "POLYGON ((-75.8 45.3, -75.8 45.35, -75.75 45.35, -75.8 45.3))",
-                                    None]})
+    df = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "location": [
+                "POINT (-75.7 45.4)",
+                "POLYGON ((-75.8 45.3, -75.8 45.35, -75.75 45.35, -75.8 45.3))",
+                None,
+            ],
+        }
+    )
     assert bbox_from_frame(df) == pytest.approx([-75.8, 45.3, -75.7, 45.4])
 
 
@@ -355,8 +391,9 @@ def test_bbox_from_geodataframe():
     geopandas = pytest.importorskip("geopandas")
     from shapely.geometry import Point
 
-    gdf = geopandas.GeoDataFrame({"id": [1, 2]}, geometry=[Point(-75.7, 45.4), Point(-75.5, 45.6)],
-                                 crs="EPSG:4326")
+    gdf = geopandas.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[Point(-75.7, 45.4), Point(-75.5, 45.6)], crs="EPSG:4326"
+    )
     assert bbox_from_frame(gdf) == pytest.approx([-75.7, 45.4, -75.5, 45.6])
 
 

@@ -42,8 +42,9 @@ def test_existing_keywords_are_not_suggested_again():
 
 
 def test_column_names_contribute_but_generic_tokens_do_not():
-    keywords = suggest_keywords("Trees", None, ["tree_species", "trunkDiameter", "id", "lat"],
-                                language="en", limit=10)
+    keywords = suggest_keywords(
+        "Trees", None, ["tree_species", "trunkDiameter", "id", "lat"], language="en", limit=10
+    )
     assert keywords == ["trees", "species", "trunk", "diameter"]
 
 

@@ -209,7 +209,7 @@ def run_extract(extract: Extract, *, slug: str, database_url: str, force: bool =
     started = started or _now()
     clock = time.perf_counter()
     raw_table = f"{RAW_SCHEMA}.{slug}"
-    conn = psycopg.connect(libpq_url(database_url))
+    conn = psycopg.connect(libpq_url(database_url), autocommit=True)
     loaded = LoadedTable(new_load_table_name(slug), ColumnNamer(), TypeDetector())
     try:
         if not force and extract.sha256 is not None:

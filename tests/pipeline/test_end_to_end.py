@@ -1,0 +1,114 @@
+"""The whole path on real PostgreSQL: file drop → raw → dbt → review → approval →
+published → HTTP. Then a publish without approval fails and changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from civic_assets.lib.demo_data import write_demo_files
+from civic_assets.lib.pipeline import approve_all, materialize_until_review, publish
+from metadata.registry import get_candidate
+from tests.helpers import running_api
+
+pytestmark = pytest.mark.slow
+
+SLUG = "service_requests"
+DIRECT_IDENTIFIERS = {"requester_name", "requester_phone", "requester_email", "street_address"}
+AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def first_publication(database_url, tmp_path_factory):
+    drop = tmp_path_factory.mktemp("dropzone")
+    files = write_demo_files(drop, rows=5_000, seed=11, as_of=AS_OF)
+    candidate_id = materialize_until_review(SLUG, raw_config={"path": str(files.requests_csv)})
+    approve_all(SLUG, candidate_id, reviewer="pytest reviewer")
+    version = publish(SLUG, candidate_id)
+    return {"candidate_id": candidate_id, "version": version, "drop": drop}
+
+
+def test_candidate_passed_its_checks_and_was_audited(first_publication, conn):
+    candidate = get_candidate(conn, first_publication["candidate_id"])
+    assert candidate.checks_passed is True, candidate.checks
+    assert candidate.status == "published"
+    actions = {row[0] for row in conn.execute(
+        "SELECT action FROM catalog.audit_log WHERE slug = %s", (SLUG,))}
+    assert {"anonymization.step", "candidate.created", "approval.approved", "publish"} <= actions
+
+
+def test_ingest_was_logged_with_hash_and_count(first_publication, conn):
+    row = conn.execute(
+        "SELECT record_count, sha256, byte_size, status FROM catalog.ingest_log"
+        " WHERE slug = %s AND status = 'loaded' ORDER BY id DESC LIMIT 1", (SLUG,)).fetchone()
+    assert row[0] == 5_000 and len(row[1]) == 64 and row[2] > 0
+
+
+def test_dbt_deduplicated_and_added_response_time(first_publication, conn):
+    raw = conn.execute("SELECT count(*) FROM raw.service_requests").fetchone()[0]
+    mart = conn.execute("SELECT count(*) FROM marts.service_requests").fetchone()[0]
+    assert raw == 5_000 and mart == 5_000 - 5_000 // 200
+    negative = conn.execute(
+        "SELECT count(*) FROM marts.service_requests WHERE response_time_hours < 0").fetchone()[0]
+    assert negative == 0
+
+
+def test_published_data_over_http_has_no_direct_identifiers(first_publication):
+    with running_api() as base:
+        listing = httpx.get(f"{base}/datasets").json()
+        assert [d["slug"] for d in listing] == [SLUG]
+        assert listing[0]["row_count"] > 0
+
+        detail = httpx.get(f"{base}/datasets/{SLUG}").json()
+        assert detail["latest_version"] == first_publication["version"]
+        columns = {c["name"] for c in detail["columns"]}
+        assert not columns & DIRECT_IDENTIFIERS
+
+        page = httpx.get(f"{base}/datasets/{SLUG}/data", params={"limit": 25}).json()
+        assert len(page["rows"]) == 25 and page["total"] == detail["row_count"]
+        assert not set(page["rows"][0]) & DIRECT_IDENTIFIERS
+        assert page["next"] and "offset=25" in page["next"]
+
+        response = httpx.get(f"{base}/datasets/{SLUG}/latest/data.csv")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert len(rows) == detail["row_count"]
+        assert not set(rows[0]) & DIRECT_IDENTIFIERS
+
+        assert httpx.get(f"{base}/datasets/nope").status_code == 404
+        assert httpx.get(f"{base}/datasets/nope/data").status_code == 404
+        assert httpx.get(f"{base}/docs").status_code == 200
+        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"]
+
+
+def test_publishing_without_approval_fails_and_keeps_the_last_version(first_publication,
+                                                                       conn, tmp_path):
+    files = write_demo_files(tmp_path, rows=5_000, seed=12, as_of=AS_OF)
+    candidate_id = materialize_until_review(SLUG, raw_config={"path": str(files.requests_csv)})
+    assert candidate_id != first_publication["candidate_id"]
+
+    from civic_assets.lib.pipeline import materialize
+    import dagster as dg
+    from civic_assets.lib.keys import op_name, published_key
+
+    key = published_key(SLUG)
+    result = materialize(dg.AssetSelection.assets(key), raise_on_error=False,
+                         run_config={"ops": {op_name(key): {"config": {"candidate_id": 0}}}})
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure.event_specific_data.error.message + str(
+        failure.event_specific_data.user_failure_data)
+    assert "Refusing to publish service_requests" in message
+    assert "not approved" in message and "data_owner" in message
+
+    versions = conn.execute("SELECT max(version) FROM catalog.versions WHERE slug = %s",
+                            (SLUG,)).fetchone()[0]
+    assert versions == first_publication["version"]
+    with running_api() as base:
+        detail = httpx.get(f"{base}/datasets/{SLUG}").json()
+        assert detail["latest_version"] == first_publication["version"]

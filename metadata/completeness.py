@@ -130,6 +130,8 @@ def _filled(value: Any) -> bool:
 
 def _dictionary_columns(spec: DatasetSpec, columns: Any) -> list[dict[str, Any]]:
     """Columns as {name, description: {en, fr}}: from the dictionary, names, or the spec."""
+    if columns is not None and not isinstance(columns, Mapping | list | tuple):
+        columns = columns.to_dict()  # a metadata.dictionary.DataDictionary
     if isinstance(columns, Mapping):
         columns = columns.get("columns", [])
     if columns is None:

@@ -90,12 +90,20 @@ def table_schema_type(column_type: str | None) -> str:
     return TABLE_SCHEMA_TYPES.get(base, "any")
 
 
+def _plain(dictionary: Any) -> Any:
+    """A metadata.dictionary.DataDictionary as its to_dict(); anything else unchanged."""
+    if dictionary is not None and not isinstance(dictionary, Mapping | list | tuple):
+        return dictionary.to_dict()
+    return dictionary
+
+
 def _columns(dictionary: Any) -> list[Mapping[str, Any]]:
+    dictionary = _plain(dictionary)
     if dictionary is None:
         return []
     if isinstance(dictionary, Mapping):
         dictionary = dictionary.get("columns", [])
-    if not isinstance(dictionary, list):
+    if not isinstance(dictionary, list | tuple):
         raise DataPackageError("the data dictionary must hold a list of columns")
     columns = []
     for column in dictionary:
@@ -185,6 +193,7 @@ def build_table_schema(
     if not source:
         raise DataPackageError("no columns: give a data dictionary or the version's columns")
     schema: dict[str, Any] = {"fields": [table_schema_field(c, spec) for c in source]}
+    dictionary = _plain(dictionary)
     primary_key = dictionary.get("primary_key") if isinstance(dictionary, Mapping) else None
     primary_key = primary_key or (spec.primary_key if spec is not None else None)
     if primary_key and primary_key in {field["name"] for field in schema["fields"]}:
@@ -208,12 +217,13 @@ def build_datapackage(
     spec: DatasetSpec,
     version: dict,
     *,
-    dictionary: dict | list | None,
+    dictionary: Any,
     csv_path_or_url: str,
 ) -> dict:
     """The datapackage.json of one published version (a catalog.versions row).
 
-    `dictionary` falls back to `version["dictionary"]`, then to `version["columns"]`.
+    `dictionary` (a DataDictionary, its to_dict(), or a list of columns) falls back to
+    `version["dictionary"]`, then to the bare `version["columns"]`.
     `csv_path_or_url` is the resource's path: relative to the package, or an URL.
     """
     if "version" not in version:

@@ -280,7 +280,10 @@ def _as_datetime(value: Any) -> datetime:
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        moment = datetime.fromisoformat(value)
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise DcatError(f"'{value}' is not an ISO 8601 date-time") from exc
     else:
         raise DcatError(f"published_at must be a date-time, got {value!r}")
     if moment.tzinfo is None:
@@ -639,7 +642,12 @@ def _describe(graph: Graph, subject: URIRef, dataset: PublishedDataset, base_url
 
 
 def _add_dataset(
-    graph: Graph, dataset: PublishedDataset, *, base_url: str, service: URIRef
+    graph: Graph,
+    dataset: PublishedDataset,
+    *,
+    base_url: str,
+    service: URIRef,
+    include_versions: bool = True,
 ) -> URIRef:
     if not dataset.versions:
         raise DcatError(f"dataset '{dataset.slug}' has no published version")
@@ -663,6 +671,10 @@ def _add_dataset(
             issued=latest.published_at,
             service=service,
         )
+    graph.add((service, DCAT.servesDataset, subject))
+    if not include_versions:
+        graph.add((subject, DCAT.version, Literal(str(latest.version))))
+        return subject
 
     previous = None
     for version in dataset.versions:
@@ -691,7 +703,6 @@ def _add_dataset(
     graph.add(
         (subject, DCAT.hasCurrentVersion, version_uri(base_url, dataset.slug, latest.version))
     )
-    graph.add((service, DCAT.servesDataset, subject))
     return subject
 
 
@@ -717,9 +728,18 @@ def _add_data_service(graph: Graph, catalog: CatalogInfo, base_url: str) -> URIR
 
 
 def build_catalog_graph(
-    catalog: CatalogInfo, datasets: list[PublishedDataset], *, base_url: str
+    catalog: CatalogInfo,
+    datasets: list[PublishedDataset],
+    *,
+    base_url: str,
+    include_versions: bool = True,
 ) -> Graph:
-    """The whole catalogue as DCAT-AP 3.0.1: catalogue, datasets, versions, API."""
+    """The whole catalogue as DCAT-AP 3.0.1: catalogue, datasets, versions, API.
+
+    Each version is itself a dcat:Dataset (DCAT 3 versioning); some harvesters (CKAN's
+    ckanext-dcat) import every dcat:Dataset they find, so `include_versions=False` gives
+    the current datasets only, each with `dcat:version` of its latest version.
+    """
     graph = _new_graph()
     node = catalog_uri(base_url)
     graph.add((node, RDF.type, DCAT.Catalog))
@@ -747,7 +767,17 @@ def build_catalog_graph(
     modified = None
     for dataset in sorted(datasets, key=lambda d: d.slug):
         graph.add(
-            (node, DCAT.dataset, _add_dataset(graph, dataset, base_url=base_url, service=service))
+            (
+                node,
+                DCAT.dataset,
+                _add_dataset(
+                    graph,
+                    dataset,
+                    base_url=base_url,
+                    service=service,
+                    include_versions=include_versions,
+                ),
+            )
         )
         moment = dataset.latest.published_at
         modified = moment if modified is None or moment > modified else modified
@@ -756,11 +786,19 @@ def build_catalog_graph(
     return graph
 
 
-def dataset_graph(catalog: CatalogInfo, dataset: PublishedDataset, *, base_url: str) -> Graph:
+def dataset_graph(
+    catalog: CatalogInfo,
+    dataset: PublishedDataset,
+    *,
+    base_url: str,
+    include_versions: bool = True,
+) -> Graph:
     """One dataset (with its versions, distributions and the API serving it)."""
     graph = _new_graph()
     service = _add_data_service(graph, catalog, base_url)
-    _add_dataset(graph, dataset, base_url=base_url, service=service)
+    _add_dataset(
+        graph, dataset, base_url=base_url, service=service, include_versions=include_versions
+    )
     return graph
 
 

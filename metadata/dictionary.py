@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from metadata.column_types import (
@@ -378,10 +377,3 @@ def _type_family(type_name: str) -> str:
 def _rows(count: int) -> str:
     return f"{count:,} row" + ("" if count == 1 else "s")
 
-
-def column_null_shares(df: pd.DataFrame) -> dict[str, float]:
-    """Share of empty values per column (0 for an empty frame)."""
-    if len(df) == 0:
-        return {str(name): 0.0 for name in df.columns}
-    shares = df.isna().to_numpy().mean(axis=0) if df.shape[1] else np.array([])
-    return {str(name): float(share) for name, share in zip(df.columns, shares, strict=True)}

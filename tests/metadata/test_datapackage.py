@@ -230,3 +230,18 @@ def test_bad_bound_names_the_column():
 )
 def test_type_mapping(given, expected):
     assert table_schema_type(given) == expected
+
+
+def test_data_dictionary_object_is_accepted():
+    dictionary_module = pytest.importorskip("metadata.dictionary")
+    dictionary = dictionary_module.DataDictionary.from_dict(
+        DICTIONARY
+        | {
+            "columns": [
+                {"name": "collision_id", "type": "integer", "nullable": False, "unique": True}
+            ]
+        }
+    )
+    schema = build_table_schema(dictionary)
+    assert schema["fields"][0]["constraints"] == {"required": True, "unique": True}
+    assert schema["primaryKey"] == ["collision_id"]

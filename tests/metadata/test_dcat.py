@@ -290,6 +290,16 @@ def test_dataset_follows_dcat_ap_conventions(catalog_graph):
     assert (landing, RDF.type, FOAF.Document) in catalog_graph
 
 
+def test_catalogue_without_versions_for_harvesters_that_import_every_dataset():
+    graph = build_catalog_graph(CATALOG, demo_datasets(), base_url=BASE, include_versions=False)
+    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 2
+    dataset = URIRef(f"{BASE}/datasets/road_collisions")
+    assert graph.value(dataset, DCAT.version) == Literal("2")
+    assert graph.value(dataset, DCAT.hasVersion) is None
+    conforms, report = validate_dcat(graph)
+    assert conforms, report
+
+
 def test_unknown_update_frequency_is_reported():
     datasets = demo_datasets(update_frequency="every blue moon")
     with pytest.raises(DcatError, match="every blue moon"):
@@ -312,6 +322,7 @@ def test_few_keywords_are_completed_with_suggestions():
 # ---------------------------------------------------------------------------- formats
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 @pytest.mark.parametrize(
     ("fmt", "parser"), [("turtle", "turtle"), ("json-ld", "json-ld"), ("rdf/xml", "xml")]
 )

@@ -17,7 +17,7 @@ import pandas as pd
 from anonymization import patterns as pt
 from anonymization.kinds import PiiKind
 
-FREE_TEXT_MIN_SPACES = 5  # six words or more
+FREE_TEXT_MIN_WORDS = 6  # an address has at most five; a sentence has more
 FREE_TEXT_MIN_SHARE = 0.3
 SIN_COLUMN_MIN_SHARE = 0.8  # of bare 9-digit values passing Luhn; random numbers give ~10 %
 MAX_AGE = 120
@@ -109,7 +109,8 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> Colu
         out[present] = unique_mask[codes[present]]
         return out
 
-    free_text_share = (values.str.count(" ") >= FREE_TEXT_MIN_SPACES).to_numpy()
+    words = values.str.count("[A-Za-zÀ-ÿ]{2,}")
+    free_text_share = (words >= FREE_TEXT_MIN_WORDS).to_numpy()
     result.free_text = bool(
         len(values) and spread(free_text_share).sum() >= FREE_TEXT_MIN_SHARE * result.n_values
     )
@@ -148,7 +149,8 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> Colu
 
     if hints & {PiiKind.AGE, PiiKind.COORDINATES, PiiKind.DATE_OF_BIRTH} and len(values):
         numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        unique_masks.update(_numeric_masks(numeric, hints))
+        for kind, mask in _numeric_masks(numeric, hints).items():
+            unique_masks[kind] = unique_masks.get(kind, mask) | mask
         if PiiKind.DATE_OF_BIRTH in hints:
             dates = pd.to_datetime(values, errors="coerce", format="mixed")
             dob = _birth_dates(dates)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from anonymization.kinds import PiiKind
@@ -152,7 +152,7 @@ def bounded(core: str) -> str:
     return f"{_LEFT}(?:{core}){_RIGHT}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def replace_regex(kind: PiiKind) -> re.Pattern[str]:
     """Compiled Python pattern for redaction, where lookarounds are allowed."""
     edge = r"0-9A-Za-zÀ-ÿ_"

@@ -15,6 +15,7 @@ Example (see README for the full reference):
       postal_code: {operator: generalize, to: fsa}
       latitude: {operator: aggregate_area, longitude: longitude, output: neighbourhood}
       description: {operator: redact}
+    boundaries: data/boundaries/neighbourhoods.geojson
 """
 
 from __future__ import annotations
@@ -153,12 +154,14 @@ class AnonymizationPolicy(_Strict):
         default_factory=list, validation_alias=AliasChoices("sensitive_attributes", "sensitive")
     )
     k: int = Field(default=5, ge=1)
-    l: int | None = Field(default=None, ge=1)  # noqa: E741 - the standard name of the measure
+    l: int | None = Field(default=None, ge=1)
     # rows: drop records of small classes; values: set their quasi-identifiers to null
     suppression: Literal["rows", "values"] = "rows"
     redact_free_text: bool = True
     undeclared_pii: Literal["drop", "fail"] = "drop"
     columns: dict[str, ColumnRule] = Field(default_factory=dict)
+    # GeoJSON of the areas for every aggregate_area rule that names none itself
+    boundaries: str | None = None
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
 
     @field_validator("columns", mode="before")

@@ -87,9 +87,12 @@ def _has_publication(slug: str) -> bool:
 
 def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
     # dagster dev ignores SIGINT when started without job control (see STACK-NOTES):
-    # give each child its own session and default signal handling
-    return subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # give each child its own session, and SIGINT its default action in the child
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        return subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def cmd_up(args: argparse.Namespace) -> int:

@@ -6,23 +6,23 @@ from civic_assets.lib.environment import DATASETS_DIR
 from civic_assets.lib.factories.published import build_published_asset
 from civic_assets.lib.factories.raw import build_raw_asset
 from civic_assets.lib.factories.review import build_review_asset
-from civic_assets.lib.factories.sensors import build_approval_sensor
-from civic_assets.lib.keys import published_key, raw_key
+from civic_assets.lib.factories.sensors import build_approval_sensor, build_file_drop_sensor
+from civic_assets.lib.keys import until_review_selection
 from metadata.specs import load_specs
 
 
 @dg.definitions
 def dataset_definitions() -> dg.Definitions:
     specs = load_specs(DATASETS_DIR)
-    assets, schedules = [], []
+    assets, schedules, sensors = [], [], [build_approval_sensor(specs)]
     for spec in specs:
+        if spec.source.type == "file_drop":
+            sensors.append(build_file_drop_sensor(spec))
         assets += [build_raw_asset(spec), build_review_asset(spec), build_published_asset(spec)]
         if spec.schedule:
             # refresh up to the review candidate; publication waits for the reviewers
-            selection = (dg.AssetSelection.assets(raw_key(spec.slug)).downstream()
-                         - dg.AssetSelection.assets(published_key(spec.slug)))
             schedules.append(dg.ScheduleDefinition(
-                name=f"{spec.slug}_refresh", cron_schedule=spec.schedule, target=selection,
+                name=f"{spec.slug}_refresh", cron_schedule=spec.schedule, target=until_review_selection(spec.slug),
                 description=f"Ingest and prepare a new review candidate of {spec.slug}."))
     return dg.Definitions(assets=assets, schedules=schedules,
-                          sensors=[build_approval_sensor(specs)])
+                          sensors=sensors)

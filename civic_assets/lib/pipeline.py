@@ -11,7 +11,7 @@ import os
 import dagster as dg
 
 from civic_assets.lib.environment import DATASETS_DIR
-from civic_assets.lib.keys import op_name, published_key, raw_key, review_key
+from civic_assets.lib.keys import op_name, published_key, raw_key, until_review_selection
 from metadata.database import connect
 from metadata.registry import latest_candidate, record_decision
 from metadata.specs import DatasetSpec, load_spec
@@ -43,12 +43,6 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
         instance=instance or _instance(),
         raise_on_error=raise_on_error,
     )
-
-
-def until_review_selection(slug: str) -> dg.AssetSelection:
-    """raw/<slug>, its dbt models and review/<slug>: everything but publication."""
-    return (dg.AssetSelection.assets(raw_key(slug)).downstream()
-            & dg.AssetSelection.assets(review_key(slug)).upstream())
 
 
 def materialize_until_review(slug: str, *, instance: dg.DagsterInstance | None = None,

@@ -26,16 +26,16 @@ from metadata.validation import validate
 
 # name -> (blocking, description); the asset's AssetCheckSpecs are built from this
 CHECKS: dict[str, tuple[bool, str]] = {
-    "pandera_schema": (True, "The candidate matches its data dictionary (Pandera): columns, "
-                             "types, ranges, allowed values, nullability, key uniqueness."),
+    "pandera_schema": (True, ("The candidate matches its data dictionary (Pandera): columns, "
+                              "types, ranges, allowed values, nullability, key uniqueness.")),
     "residual_pii": (True, "No value of the candidate is detected as personal information."),
-    "k_anonymity": (True, "Every combination of quasi-identifiers is shared by at least k "
-                          "records (the policy's k)."),
-    "metadata_completeness": (True, "Enough of the recommended DCAT metadata is filled "
-                                    "(the dataset's completeness threshold)."),
-    "change_since_last_publication": (False, "Record count, columns and key distributions "
-                                             "against the last publication; a flag sets the "
-                                             "candidate's 'needs attention' status."),
+    "k_anonymity": (True, ("Every combination of quasi-identifiers is shared by at least k "
+                           "records (the policy's k).")),
+    "metadata_completeness": (True, ("Enough of the recommended DCAT metadata is filled "
+                                     "(the dataset's completeness threshold).")),
+    "change_since_last_publication": (False, ("Record count, columns and key distributions "
+                                              "against the last publication; a flag sets the "
+                                              "candidate's 'needs attention' status.")),
 }
 
 
@@ -102,7 +102,7 @@ class CandidateBundle:
         return {
             "quality_score": float(self.quality.get("overall_score", 0.0)),
             "quality_grade": str(self.quality.get("grade", "")),
-            "risk_k": int(self.anonymization.get("risk_after", {}).get("k") or 0),
+            "risk_k": int((self.anonymization.get("risk_after") or {}).get("k") or 0),
             "preview": dg.MetadataValue.md(records_preview(self.frame)),
             "anonymization_report": dg.MetadataValue.md(self.anonymization_markdown),
             "quality_report_card": dg.MetadataValue.md(self.quality_markdown),
@@ -156,7 +156,7 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
     residual = scan_residual_pii(frame)
 
     k_required = int(report_dict.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
-    k_after = report_dict.get("risk_after", {}).get("k")
+    k_after = (report_dict.get("risk_after") or {}).get("k")
     checks = [
         CheckOutcome(
             "pandera_schema", outcome.passed and not dictionary.override_problems,

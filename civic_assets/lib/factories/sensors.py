@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from civic_assets.lib.keys import op_name, published_key
+from civic_assets.lib.ingest import new_files
+from civic_assets.lib.keys import op_name, published_key, raw_key, until_review_selection
 from civic_assets.lib.resources import CivicDatabase
+from metadata.database import PROJECT_ROOT
 from metadata.registry import approved_unpublished_candidates
 from metadata.specs import DatasetSpec
 
@@ -43,3 +45,37 @@ def build_approval_sensor(specs: list[DatasetSpec]) -> dg.SensorDefinition:
         ]
 
     return approval_sensor
+
+
+def build_file_drop_sensor(spec: DatasetSpec) -> dg.SensorDefinition:
+    """Start raw → review for each new file in the dataset's drop folder, once per file.
+
+    The cursor (names, sizes, modification times seen) lives in Dagster's storage, so a
+    restart of the daemon neither skips nor repeats a file.
+    """
+    folder = PROJECT_ROOT / (spec.source.path or "")
+    pattern = spec.source.options.get("pattern", "*")
+
+    @dg.sensor(
+        name=f"{spec.slug}_file_drop_sensor",
+        target=until_review_selection(spec.slug),
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Ingests each new file matching {pattern} in {spec.source.path}.",
+    )
+    def file_drop_sensor(context: dg.SensorEvaluationContext):
+        files, cursor = new_files(folder, pattern, context.cursor, min_age_seconds=2)
+        context.update_cursor(cursor)
+        if not files:
+            return dg.SkipReason(f"no new file in {folder}")
+        return [
+            dg.RunRequest(
+                run_key=f"{path.name}:{path.stat().st_mtime_ns}:{path.stat().st_size}",
+                run_config={"ops": {op_name(raw_key(spec.slug)):
+                                    {"config": {"path": str(path)}}}},
+                tags={"civic/dataset": spec.slug, "civic/file": path.name},
+            )
+            for path in files
+        ]
+
+    return file_drop_sensor

@@ -85,6 +85,41 @@ def fingerprint(path: Path, *, check_utf8: bool = False) -> Fingerprint:
     return Fingerprint(digest.hexdigest(), size, invalid_at, has_marker)
 
 
+class StreamingDigest:
+    """SHA-256, size and COPY end-marker detection over chunks as they stream past."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self.has_copy_end_marker = False
+        self._tail = b"\n"
+
+    def update(self, chunk: bytes) -> None:
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        window = self._tail + chunk
+        if b"\n\\.\n" in window or b"\n\\.\r\n" in window:
+            self.has_copy_end_marker = True
+        self._tail = window[-3:]
+
+    def finish(self) -> tuple[str, int]:
+        if self._tail.endswith(b"\n\\."):
+            self.has_copy_end_marker = True
+        return self._hash.hexdigest(), self.size
+
+
+def head_fingerprint(path: Path, head_bytes: int = CHUNK_BYTES) -> Fingerprint:
+    """A cheap look at the first MiB only (no hash): is it valid UTF-8 so far?"""
+    with path.open("rb") as handle:
+        head = handle.read(head_bytes)
+    invalid_at = None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        invalid_at = _locate_invalid(head, 0, 0, exc.start)
+    return Fingerprint("", path.stat().st_size, invalid_at, False)
+
+
 def _locate_invalid(chunk: bytes, chunk_offset: int, lines_before: int,
                     start: int) -> tuple[int, int]:
     start = max(0, start)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -36,6 +35,14 @@ class LoadedTable:
     preview: list[list[str | None]] = field(default_factory=list)
     fast_path: bool = False
 
+    def reset(self) -> None:
+        """Forget a load attempt (after its savepoint was rolled back)."""
+        self.namer = ColumnNamer()
+        self.detector = TypeDetector()
+        self.preview.clear()
+        self.record_count = 0
+        self.fast_path = False
+
     def columns(self) -> list[dict[str, str]]:
         types = self.detector.types()
         return [
@@ -47,6 +54,10 @@ class LoadedTable:
     def preview_rows(self) -> list[list[str | None]]:
         width = len(self.namer.names)
         return [list(row) + [None] * (width - len(row)) for row in self.preview]
+
+
+class RawTableInUse(ValueError):
+    """raw.<slug> cannot be replaced: views depend on columns the new extract lacks."""
 
 
 def new_load_table_name(slug: str) -> str:
@@ -151,9 +162,9 @@ def _table_exists(conn: psycopg.Connection, table: str) -> bool:
     return row is not None and row[0] is not None
 
 
-def copy_csv_file(conn: psycopg.Connection, table: str, names: list[str], path: Path, *,
-                  skip_bytes: int, header: bool, delimiter: str, quotechar: str,
-                  pg_encoding: str) -> int:
+def copy_csv_bytes(conn: psycopg.Connection, table: str, names: list[str],
+                   chunks: Iterator[bytes], *, header: bool, delimiter: str, quotechar: str,
+                   pg_encoding: str) -> int:
     """The fast path: the file's bytes go to COPY unchanged (PostgreSQL parses them)."""
     identifiers = sql.SQL(", ").join(map(sql.Identifier, names))
     statement = sql.SQL(
@@ -163,9 +174,8 @@ def copy_csv_file(conn: psycopg.Connection, table: str, names: list[str], path: 
              sql.Literal(delimiter), sql.Literal(quotechar), sql.Literal(pg_encoding),
              identifiers)
     with conn.cursor() as cursor:
-        with cursor.copy(statement) as copy, path.open("rb") as handle:
-            handle.seek(skip_bytes)
-            while chunk := handle.read(COPY_CHUNK_BYTES):
+        with cursor.copy(statement) as copy:
+            for chunk in chunks:
                 copy.write(chunk)
         return cursor.rowcount
 
@@ -227,7 +237,7 @@ def swap_into_place(conn: psycopg.Connection, table: str, slug: str,
     missing = [name for name in existing if name not in names]
     if missing:
         # dropping them would break the dependent views; refuse with the names
-        raise ValueError(
+        raise RawTableInUse(
             f"the new extract lacks column(s) {', '.join(missing)} of raw.{slug}, which "
             f"view(s) {', '.join(views)} depend on")
     add_columns(conn, slug, [name for name in names if name not in existing])

@@ -50,17 +50,19 @@ class ColumnNamer:
     def __init__(self) -> None:
         self.names: list[str] = []
         self.originals: list[str] = []
-        self._by_name: dict[str, str] = {}
+        self._by_name: dict[str, int] = {}  # name -> 0-based position
 
     def add(self, original: object) -> str:
         original_text = "" if original is None else str(original)
         name = normalize_column_name(original_text, len(self.names) + 1)
         if name in self._by_name:
+            first = self._by_name[name]
             raise DuplicateColumnError(
-                f"duplicate column name: header {original_text!r} (column {len(self.names) + 1})"
-                f" and header {self._by_name[name]!r} both become {name!r}"
+                f"duplicate column name: header {self.originals[first]!r} (column {first + 1})"
+                f" and header {original_text!r} (column {len(self.names) + 1}) both become"
+                f" {name!r}"
             )
-        self._by_name[name] = original_text
+        self._by_name[name] = len(self.names)
         self.names.append(name)
         self.originals.append(original_text)
         return name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -14,14 +14,22 @@ import psycopg
 from psycopg import sql
 
 from civic_assets.lib.ingest.errors import IngestError
-from civic_assets.lib.ingest.files import Fingerprint, check_size, fingerprint, resolve_source_path
+from civic_assets.lib.ingest.files import (
+    StreamingDigest,
+    check_size,
+    fingerprint,
+    head_fingerprint,
+    resolve_source_path,
+)
 from civic_assets.lib.ingest.ingest_log import latest_success, write_entry
 from civic_assets.lib.ingest.limits import max_field_bytes, max_source_bytes
 from civic_assets.lib.ingest.loader import (
+    COPY_CHUNK_BYTES,
     PREVIEW_ROWS,
     RAW_SCHEMA,
     LoadedTable,
-    copy_csv_file,
+    RawTableInUse,
+    copy_csv_bytes,
     copy_records,
     copy_rows,
     create_table,
@@ -34,7 +42,7 @@ from civic_assets.lib.ingest.masking import mask_secrets
 from civic_assets.lib.ingest.naming import ColumnNamer, DuplicateColumnError
 from civic_assets.lib.ingest.readers import detect_format, open_stream
 from civic_assets.lib.ingest.readers.base import RecordStream
-from civic_assets.lib.ingest.readers.csv import open_csv
+from civic_assets.lib.ingest.readers.csv import CsvDialect, detect_dialect, open_csv
 from civic_assets.lib.ingest.result import IngestResult
 from civic_assets.lib.ingest.type_detection import DEFAULT_SAMPLE_SIZE, TypeDetector
 from metadata.database import PROJECT_ROOT, libpq_url
@@ -52,6 +60,8 @@ class Extract:
     secrets: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     finish: Callable[[], tuple[str, int]] | None = None  # (sha256, bytes) after streaming
+    # hashes the whole source up front; used only when the size matches the last load
+    prehash: Callable[[], tuple[str, int]] | None = None
 
 
 def ingest(source: Any, *, slug: str, database_url: str, base_dir: Path = PROJECT_ROOT,
@@ -113,18 +123,34 @@ def file_extract(path: Path, *, format: str | None, options: dict[str, Any],
     size = check_size(path, max_source_bytes(max_bytes))
     if size == 0:
         raise IngestError(str(path), "the file is empty (0 bytes): no header, no records")
-    check_utf8 = fmt == "csv" and str(options.get("encoding", "utf-8")).lower().replace(
-        "_", "-") in ("utf-8", "utf8", "utf-8-sig")
-    print_ = fingerprint(path, check_utf8=check_utf8)
     details = {"format": fmt, "path": str(path)}
+    label = f"{fmt} file {path}"
     if fmt == "csv":
-        def load(conn: psycopg.Connection, loaded: LoadedTable) -> dict[str, Any]:
-            return _load_csv(conn, loaded, path, options, print_)
-    else:
-        def load(conn: psycopg.Connection, loaded: LoadedTable) -> dict[str, Any]:
-            return load_stream(conn, loaded, open_stream(path, fmt, options))
-    return Extract(label=f"{fmt} file {path}", load=load, sha256=print_.sha256,
-                   byte_size=print_.byte_size, details=details)
+        # the CSV fast path hashes while it streams into COPY; a full pass up front is
+        # paid only when the size equals the last load's (the file may be unchanged)
+        state: dict[str, Any] = {}
+
+        def prehash() -> tuple[str, int]:
+            state["print"] = fingerprint(path, check_utf8=_checks_utf8(options))
+            return state["print"].sha256, state["print"].byte_size
+
+        def load_csv(conn: psycopg.Connection, loaded: LoadedTable) -> dict[str, Any]:
+            return _load_csv(conn, loaded, path, options, state)
+
+        return Extract(label=label, load=load_csv, byte_size=size, details=details,
+                       prehash=prehash, finish=lambda: state["digest"])
+    print_ = fingerprint(path)
+
+    def load(conn: psycopg.Connection, loaded: LoadedTable) -> dict[str, Any]:
+        return load_stream(conn, loaded, open_stream(path, fmt, options))
+
+    return Extract(label=label, load=load, sha256=print_.sha256, byte_size=print_.byte_size,
+                   details=details)
+
+
+def _checks_utf8(options: dict[str, Any]) -> bool:
+    declared = str(options.get("encoding", "utf-8")).lower().replace("_", "-")
+    return declared in ("utf-8", "utf8", "utf-8-sig")
 
 
 def load_stream(conn: psycopg.Connection, loaded: LoadedTable,
@@ -144,62 +170,96 @@ def load_stream(conn: psycopg.Connection, loaded: LoadedTable,
 
 
 def _load_csv(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
-              options: dict[str, Any], print_: Fingerprint) -> dict[str, Any]:
-    stream, dialect = open_csv(path, options, print_)
+              options: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    """Try the COPY fast path; anything it cannot vouch for goes to the exact reader."""
+    print_ = state.get("print") or head_fingerprint(path)
+    dialect = detect_dialect(path, options, print_)
+    fast = (dialect.pg_encoding is not None and not options.get("skip_rows")
+            and options.get("fast_path", True))
+    if fast:
+        try:
+            with conn.transaction():  # a savepoint: the exact reader starts from scratch
+                return _load_csv_fast(conn, loaded, path, options, dialect, state)
+        except (_SlowPathNeeded, psycopg.errors.DataError):
+            # PostgreSQL refused something (a blank line, a bad byte, a ragged row) or the
+            # file is small: Python's reader loads it or names the exact line at fault
+            loaded.reset()
+    return _load_csv_exact(conn, loaded, path, options, state)
+
+
+def _load_csv_fast(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
+                   options: dict[str, Any], dialect: CsvDialect,
+                   state: dict[str, Any]) -> dict[str, Any]:
+    stream, _ = open_csv(path, options, dialect=dialect)
     try:
-        _name_columns(loaded, stream, where="header, line 1")
-        create_table(conn, loaded.table, loaded.namer.names)
-        fast = (dialect.pg_encoding is not None and len(loaded.namer.names) > 1
-                and not print_.has_copy_end_marker and options.get("fast_path", True))
-        if not fast:
-            copy_rows(conn, loaded, stream.rows)
-            return {**stream.details, "fast_path": False}
-        sample = list(islice(stream.rows, DEFAULT_SAMPLE_SIZE + 1))
-        if len(sample) <= DEFAULT_SAMPLE_SIZE:  # small file: already parsed, load the rows
-            copy_rows(conn, loaded, iter(sample))
-            return {**stream.details, "fast_path": False}
+        _name_columns(loaded, stream, source=str(path), where="header, line 1")
+        if len(loaded.namer.names) < 2:  # PostgreSQL reads a blank line as one NULL
+            raise _SlowPathNeeded
+        try:
+            sample = list(islice(stream.rows, DEFAULT_SAMPLE_SIZE + 1))
+        except IngestError as exc:
+            raise _SlowPathNeeded from exc
     finally:
         stream.close()
+    if len(sample) <= DEFAULT_SAMPLE_SIZE:  # small: the exact reader costs nothing here
+        raise _SlowPathNeeded
+    create_table(conn, loaded.table, loaded.namer.names)
     for row in sample:
         loaded.detector.add(row)
         if len(loaded.preview) < PREVIEW_ROWS:
             loaded.preview.append(row)
     del sample
+    digest = StreamingDigest()
+
+    def chunks() -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            first = True
+            while chunk := handle.read(COPY_CHUNK_BYTES):
+                digest.update(chunk)
+                if digest.has_copy_end_marker:  # a `\.` line would end COPY early
+                    raise _SlowPathNeeded
+                yield chunk[dialect.bom_bytes:] if first else chunk
+                first = False
+
+    count = copy_csv_bytes(conn, loaded.table, loaded.namer.names, chunks(),
+                           header=dialect.header, delimiter=dialect.delimiter,
+                           quotechar=dialect.quotechar, pg_encoding=dialect.pg_encoding or "UTF8")
+    sha256, size = digest.finish()
     limit = max_field_bytes(options)
-    try:
-        with conn.transaction():  # a savepoint: on trouble, the exact reader explains it
-            count = copy_csv_file(
-                conn, loaded.table, loaded.namer.names, path, skip_bytes=dialect.bom_bytes,
-                header=dialect.header, delimiter=dialect.delimiter,
-                quotechar=dialect.quotechar, pg_encoding=dialect.pg_encoding or "UTF8")
-            if print_.byte_size > limit and first_overlong_value(
-                    conn, loaded.table, loaded.namer.names, limit):
-                raise _SlowPathNeeded
-    except (psycopg.errors.DataError, _SlowPathNeeded):
-        # Python's reader finds the same problem and names its line (or loads what
-        # PostgreSQL's parser refused, such as blank lines)
-        loaded.detector = TypeDetector(len(loaded.namer.names))
-        loaded.preview.clear()
-        stream, _ = open_csv(path, options, print_)
-        try:
-            copy_rows(conn, loaded, stream.rows)
-        finally:
-            stream.close()
-        return {**stream.details, "fast_path": False}
+    if digest.has_copy_end_marker or (
+            size > limit and first_overlong_value(conn, loaded.table, loaded.namer.names, limit)):
+        raise _SlowPathNeeded
+    state["digest"] = (sha256, size)
     loaded.record_count = count
     loaded.fast_path = True
     return {**stream.details, "fast_path": True}
+
+
+def _load_csv_exact(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
+                    options: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    """Python's csv reader: strict, and precise about where a problem is."""
+    print_ = state.get("print") or fingerprint(path, check_utf8=_checks_utf8(options))
+    state["digest"] = (print_.sha256, print_.byte_size)
+    stream, _ = open_csv(path, options, print_)
+    try:
+        _name_columns(loaded, stream, source=str(path), where="header, line 1")
+        create_table(conn, loaded.table, loaded.namer.names)
+        copy_rows(conn, loaded, stream.rows)
+    finally:
+        stream.close()
+    return {**stream.details, "fast_path": False}
 
 
 class _SlowPathNeeded(Exception):
     """The fast path's result cannot be trusted; re-read with the exact reader."""
 
 
-def _name_columns(loaded: LoadedTable, stream: RecordStream, *, where: str) -> None:
+def _name_columns(loaded: LoadedTable, stream: RecordStream, *, source: str,
+                  where: str) -> None:
     try:
         loaded.namer.add_all(stream.columns)
     except DuplicateColumnError as exc:
-        raise IngestError(stream.details.get("path", ""), str(exc), where) from exc
+        raise IngestError(source, str(exc), where) from exc
     loaded.detector.widen(len(loaded.namer.names))
 
 
@@ -212,6 +272,10 @@ def run_extract(extract: Extract, *, slug: str, database_url: str, force: bool =
     conn = psycopg.connect(libpq_url(database_url), autocommit=True)
     loaded = LoadedTable(new_load_table_name(slug), ColumnNamer(), TypeDetector())
     try:
+        if not force and extract.sha256 is None and extract.prehash is not None:
+            previous = latest_success(conn, slug)
+            if previous is not None and previous["byte_size"] == extract.byte_size:
+                extract.sha256, extract.byte_size = extract.prehash()
         if not force and extract.sha256 is not None:
             unchanged = _unchanged(conn, slug, extract.sha256)
             if unchanged is not None:
@@ -310,6 +374,8 @@ def _as_ingest_error(exc: Exception, extract: Extract) -> IngestError:
         return exc
     if isinstance(exc, DuplicateColumnError):
         return IngestError(extract.label, str(exc), "column names")
+    if isinstance(exc, RawTableInUse):
+        return IngestError(extract.label, str(exc), "replacing the raw table")
     if isinstance(exc, psycopg.Error):
         diag = exc.diag
         problem = diag.message_primary or str(exc)

@@ -103,7 +103,9 @@ def sql_extract(conn: psycopg.Connection, source: Any) -> Any:
     if not source.credential and urlsplit(url).password:
         raise IngestError("sql source", "a password in source.url is refused: store the URL "
                           "as a credential and name it in source.credential")
-    secrets = [url] + ([urlsplit(url).password] if urlsplit(url).password else [])
+    # the label shows the URL with its password masked, so only the password is a secret
+    password = urlsplit(url).password
+    secrets = [password] if password else []
     label = mask_secrets(f"sql {url}: {' '.join(source.query.split())[:200]}", secrets)
     digest = _StreamDigest()
     chunk_rows = int(source.options.get("chunk_rows", 10_000))

@@ -9,6 +9,7 @@ Decisions (documented for data officers):
 - header: option `header` (true/false), else the first row is a header unless one of
   its values is a number or date in a column whose next rows hold that same type; without
   a header the columns are `column_1`, `column_2`, ...
+- option `skip_rows`: records to skip before the header (titles, `#` comments);
 - blank lines are skipped; a row with a different number of values than the header is
   an error naming its line; empty values become NULL.
 """
@@ -182,7 +183,9 @@ class CsvRowReader:
             if row:  # csv yields [] for a blank line
                 return row
 
-    def read_header(self) -> list[str]:
+    def read_header(self, skip_rows: int = 0) -> list[str]:
+        for _ in range(skip_rows):
+            self._next_raw()
         first = self._next_raw()
         if first is None:
             raise self._fail("the file is empty (no header, no records)", "line 1")
@@ -206,7 +209,8 @@ class CsvRowReader:
                 if row is None:
                     return
             if len(row) != width:
-                raise self._fail(f"row has {len(row)} values but the header has {width} columns")
+                raise self._fail(f"row has {_count(len(row), 'value')} but the header has "
+                                 f"{_count(width, 'column')}")
             if max(map(len, row)) > limit // 4 and any(
                 len(value.encode("utf-8")) > limit for value in row
             ):
@@ -217,6 +221,10 @@ class CsvRowReader:
         self._handle.close()
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _explain_csv_error(message: str, limit: int) -> str:
     if "field larger than field limit" in message:
         return f"a value is longer than the limit of {human_bytes(limit)}"
@@ -225,15 +233,22 @@ def _explain_csv_error(message: str, limit: int) -> str:
     return f"malformed CSV: {message}"
 
 
-def open_csv(path: Path, options: dict[str, Any], print_: Fingerprint) -> tuple[
-        RecordStream, CsvDialect]:
-    dialect = detect_dialect(path, options, print_)
+def open_csv(path: Path, options: dict[str, Any], print_: Fingerprint | None = None, *,
+             dialect: CsvDialect | None = None) -> tuple[RecordStream, CsvDialect]:
+    """A strict row reader; the dialect is sniffed (from `print_`) unless given."""
+    if dialect is None:
+        if print_ is None:
+            raise ValueError("open_csv needs a fingerprint or a dialect")
+        dialect = detect_dialect(path, options, print_)
     reader = CsvRowReader(path, dialect, options)
     try:
-        header = reader.read_header()
+        header = reader.read_header(int(options.get("skip_rows", 0)))
     except BaseException:
         reader.close()
         raise
+    details = {"format": "csv", **dialect.details()}
+    if options.get("skip_rows"):
+        details["skip_rows"] = int(options["skip_rows"])
     stream = RecordStream(columns=header, rows=reader.rows(), where=reader.where,
-                          details={"format": "csv", **dialect.details()}, close=reader.close)
+                          details=details, close=reader.close)
     return stream, dialect

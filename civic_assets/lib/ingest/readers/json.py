@@ -72,7 +72,7 @@ def _json_array(handle: Any, path: Path, records_path: str | None,
             position["record"] += 1
             yield value if isinstance(value, dict) else {"value": value}
     except ijson.common.IncompleteJSONError as exc:
-        raise IngestError(str(path), f"not valid JSON: {str(exc).strip()}",
+        raise IngestError(str(path), f"not valid JSON: {str(exc).strip().splitlines()[0]}",
                           f"after record {position['record']}") from exc
     except UnicodeDecodeError as exc:
         raise IngestError(str(path), f"not valid UTF-8 JSON: {exc.reason}",

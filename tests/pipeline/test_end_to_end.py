@@ -7,11 +7,13 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import dagster as dg
 import httpx
 import pytest
 
 from civic_assets.lib.demo_data import write_demo_files
-from civic_assets.lib.pipeline import approve_all, materialize_until_review, publish
+from civic_assets.lib.keys import op_name, published_key
+from civic_assets.lib.pipeline import approve_all, materialize, materialize_until_review, publish
 from metadata.registry import get_candidate
 from tests.helpers import running_api
 
@@ -91,10 +93,6 @@ def test_publishing_without_approval_fails_and_keeps_the_last_version(first_publ
     files = write_demo_files(tmp_path, rows=5_000, seed=12, as_of=AS_OF)
     candidate_id = materialize_until_review(SLUG, raw_config={"path": str(files.requests_csv)})
     assert candidate_id != first_publication["candidate_id"]
-
-    from civic_assets.lib.pipeline import materialize
-    import dagster as dg
-    from civic_assets.lib.keys import op_name, published_key
 
     key = published_key(SLUG)
     result = materialize(dg.AssetSelection.assets(key), raise_on_error=False,

@@ -1,6 +1,5 @@
 """`published/<slug>`: approval-gated publication of a review candidate."""
 
-from __future__ import annotations
 
 from datetime import timedelta
 

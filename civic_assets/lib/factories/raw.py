@@ -1,6 +1,5 @@
 """`raw/<slug>`: the extract asset generated from a dataset's source."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """`review/<slug>`: the anonymized candidate, its documents and its blocking checks."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Sensors that move a dataset along without a person starting runs."""
 
-from __future__ import annotations
 
 import dagster as dg
 

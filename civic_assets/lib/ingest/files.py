@@ -86,17 +86,35 @@ def fingerprint(path: Path, *, check_utf8: bool = False) -> Fingerprint:
 
 
 class StreamingDigest:
-    """SHA-256, size and COPY end-marker detection over chunks as they stream past."""
+    """SHA-256, size and COPY end-marker detection over chunks as they stream past.
 
-    def __init__(self) -> None:
+    With `track_lines` it also counts newlines and the longest line, which lets the CSV
+    fast path prove no value exceeds the field limit without scanning the loaded table.
+    """
+
+    def __init__(self, *, track_lines: bool = False) -> None:
         self._hash = hashlib.sha256()
         self.size = 0
         self.has_copy_end_marker = False
         self._tail = b"\n"
+        self.track_lines = track_lines
+        self.newlines = 0
+        self.longest_line = 0
+        self._open_line = 0  # length of the line still running at the end of the last chunk
 
     def update(self, chunk: bytes) -> None:
         self._hash.update(chunk)
         self.size += len(chunk)
+        if self.track_lines:
+            lines = chunk.split(b"\n")
+            self.newlines += len(lines) - 1
+            if len(lines) == 1:
+                self._open_line += len(chunk)
+            else:
+                self.longest_line = max(self.longest_line, self._open_line + len(lines[0]),
+                                        max(map(len, lines[1:-1]), default=0))
+                self._open_line = len(lines[-1])
+            self.longest_line = max(self.longest_line, self._open_line)
         window = self._tail + chunk
         if b"\n\\.\n" in window or b"\n\\.\r\n" in window:
             self.has_copy_end_marker = True

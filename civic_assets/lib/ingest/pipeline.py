@@ -209,7 +209,8 @@ def _load_csv_fast(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
         if len(loaded.preview) < PREVIEW_ROWS:
             loaded.preview.append(row)
     del sample
-    digest = StreamingDigest()
+    limit = max_field_bytes(options)
+    digest = StreamingDigest(track_lines=path.stat().st_size > limit)
 
     def chunks() -> Iterator[bytes]:
         with path.open("rb") as handle:
@@ -225,10 +226,15 @@ def _load_csv_fast(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
                            header=dialect.header, delimiter=dialect.delimiter,
                            quotechar=dialect.quotechar, pg_encoding=dialect.pg_encoding or "UTF8")
     sha256, size = digest.finish()
-    limit = max_field_bytes(options)
-    if digest.has_copy_end_marker or (
-            size > limit and first_overlong_value(conn, loaded.table, loaded.namer.names, limit)):
+    if digest.has_copy_end_marker:
         raise _SlowPathNeeded
+    if digest.track_lines:
+        # no line longer than the limit and no line break inside any value (as many line
+        # breaks as records) prove every value fits; otherwise look in the loaded table
+        header_lines = 1 if dialect.header else 0
+        if (digest.longest_line > limit or digest.newlines > count + header_lines) and (
+                first_overlong_value(conn, loaded.table, loaded.namer.names, limit)):
+            raise _SlowPathNeeded
     state["digest"] = (sha256, size)
     loaded.record_count = count
     loaded.fast_path = True

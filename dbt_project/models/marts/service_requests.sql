@@ -10,7 +10,7 @@ final as (
         *,
         case
             when closed_at is not null
-            then round((extract(epoch from closed_at - created_at) / 3600.0)::numeric, 2)
+            then round((extract(epoch from closed_at - created_at) / 3600.0)::numeric, 2)::double precision
         end as response_time_hours
     from requests
 

@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
         print(f"== {name}", flush=True)
         try:
             module_results = importlib.import_module(f"bench.{name}").run()
-        except Exception:  # one broken benchmark must not hide the others' figures
+        except Exception:  # noqa: BLE001 - one broken benchmark must not hide the others
             traceback.print_exc()
             failed.append(name)
             continue

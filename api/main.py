@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from api.core.config import get_settings
 from api.db import open_pool
-from api.routes import datasets
+from api.routes import datasets, dcat, downloads
 
 
 @asynccontextmanager
@@ -30,6 +30,8 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(datasets.router)
+    app.include_router(downloads.router)
+    app.include_router(dcat.router)
 
     @app.get("/health", tags=["meta"], summary="Liveness")
     def health() -> dict[str, str]:

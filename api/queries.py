@@ -3,7 +3,6 @@ identifiers come from the catalogue, never from the request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -75,15 +74,22 @@ def page_rows(conn: psycopg.Connection, *, table: str, order_by: str | None, lim
     return total, rows
 
 
-def stream_csv(conn: psycopg.Connection, *, table: str,
-               order_by: str | None) -> Iterator[bytes]:
-    """The whole version table as CSV with a header, streamed by COPY in chunks."""
-    order = sql.SQL(" ORDER BY {}").format(sql.Identifier(order_by)) if order_by else sql.SQL("")
-    query = sql.SQL("COPY (SELECT * FROM published.{}{}) TO STDOUT WITH (FORMAT csv, HEADER true)"
-                    ).format(sql.Identifier(table), order)
-    with conn.cursor() as cur, cur.copy(query) as copy:
-        for chunk in copy:
-            yield bytes(chunk)
+def list_published_specs(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """slug and spec of every dataset with at least one published version."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "SELECT d.slug, d.spec FROM catalog.datasets d WHERE EXISTS"
+            " (SELECT 1 FROM catalog.versions v WHERE v.slug = d.slug) ORDER BY d.slug"
+        ).fetchall()
+
+
+def list_all_versions(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Every published version of every dataset (what the DCAT catalogue describes)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "SELECT slug, version, row_count, columns, dcat, files, published_at"
+            " FROM catalog.versions ORDER BY slug, version"
+        ).fetchall()
 
 
 def record_usage(conn: psycopg.Connection, *, slug: str, path: str, fmt: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,6 +51,7 @@ def _wait_forever() -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("CIVIC_LOG_LEVEL", "WARNING")
     from civic_assets.lib.demo_data import default_as_of, write_demo_files
 
     with step("starting the database and creating schemas"):
@@ -85,17 +87,20 @@ def _has_publication(slug: str) -> bool:
                             (slug,)).fetchone() is not None
 
 
-def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+def _spawn(command: list[str], env: dict[str, str],
+           cwd: Path = PROJECT_ROOT) -> subprocess.Popen:
     # dagster dev ignores SIGINT when started without job control (see STACK-NOTES):
     # give each child its own session, and SIGINT its default action in the child
     previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
-        return subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+        return subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
     finally:
         signal.signal(signal.SIGINT, previous)
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    from civic_assets.lib.environment import dagster_home
+
     with step("starting the database and creating schemas"):
         url = _configure()
     env = dict(os.environ)
@@ -103,7 +108,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     children = [
         _spawn([str(bin_dir / "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
-                "-h", args.host, "-p", str(args.dagster_port)], env),
+                "-h", args.host, "-p", str(args.dagster_port)], env, cwd=dagster_home()),
         _spawn([str(bin_dir / "uvicorn"), "api.main:app", "--host", args.host,
                 "--port", str(args.api_port)], env),
     ]
@@ -131,6 +136,10 @@ def cmd_up(args: argparse.Namespace) -> int:
             child.wait(timeout=max(0.1, deadline - time.time()))
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
+    for child in children:
+        # stragglers of a child's group (Dagster's code server, a run in flight)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
     failed = [c.args[0] for c in children if c.returncode not in (0, -2, -15, 130)]
     return 1 if failed and not stopping else 0
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from metadata.database import api_database_url
+from metadata.database import api_database_url, var_dir
+from metadata.dcat import CatalogInfo
 
 
 class Settings(BaseSettings):
@@ -18,9 +20,39 @@ class Settings(BaseSettings):
     default_page_size: int = 100
     max_page_size: int = 5000
     pool_size: int = 4
+    # the published files (CIVIC_PUBLISHED_DIR); `<var dir>/published` when unset
+    published_dir: Path | None = None
+
+    # how the DCAT catalogue describes itself (CIVIC_CATALOG_TITLE_EN, ...)
+    catalog_title_en: str = "City of Riverton Open Data"
+    catalog_title_fr: str = "Données ouvertes de la Ville de Riverton"
+    catalog_description_en: str = (
+        "Open datasets published by the City of Riverton: anonymized, validated and "
+        "approved before publication, every version kept at a persistent address.")
+    catalog_description_fr: str = (
+        "Les jeux de données ouverts publiés par la Ville de Riverton : anonymisés, "
+        "validés et approuvés avant publication, chaque version gardée à une adresse "
+        "permanente.")
+    catalog_publisher_name: str = "City of Riverton"
+    catalog_publisher_uri: str | None = None
+    catalog_homepage: str | None = "https://open.riverton.example.ca"
+    catalog_contact_email: str | None = "open.data@riverton.example.ca"
 
     def database_url(self) -> str:
         return self.api_database_url or api_database_url()
+
+    def published_root(self) -> Path:
+        return (self.published_dir or var_dir() / "published").resolve()
+
+    def catalog_info(self) -> CatalogInfo:
+        return CatalogInfo(
+            title={"en": self.catalog_title_en, "fr": self.catalog_title_fr},
+            description={"en": self.catalog_description_en, "fr": self.catalog_description_fr},
+            publisher_name=self.catalog_publisher_name,
+            publisher_uri=self.catalog_publisher_uri,
+            homepage=self.catalog_homepage,
+            contact_email=self.catalog_contact_email,
+        )
 
 
 @lru_cache

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import StreamingResponse
 
 from api import queries
 from api.deps import DbDep, SettingsDep
@@ -121,34 +120,6 @@ def version_data(request: Request, slug: str, version: int, db: DbDep, settings:
                  limit: int | None = Query(None, ge=1, le=5000),
                  offset: int = Query(0, ge=0)) -> DataPage:
     return _data_page(request, db, settings, slug, version, limit, offset)
-
-
-def _csv_response(request: Request, db, slug: str, version: int | None) -> StreamingResponse:
-    found = _published_version(db, slug, version)
-    order_by = _order_column(db, slug)
-    queries.record_usage(db, slug=slug, path=request.url.path, fmt="csv")
-    pool = request.app.state.pool
-
-    def body():
-        # a connection of its own: the request's is returned to the pool before streaming
-        with pool.connection() as conn:
-            yield from queries.stream_csv(conn, table=found["table_name"], order_by=order_by)
-
-    filename = f"{slug}-v{found['version']}.csv"
-    return StreamingResponse(body(), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-@router.get("/{slug}/latest/data.csv", summary="The latest version as CSV (streamed)",
-            response_class=StreamingResponse)
-def latest_csv(request: Request, slug: str, db: DbDep) -> StreamingResponse:
-    return _csv_response(request, db, slug, None)
-
-
-@router.get("/{slug}/versions/{version}/data.csv", summary="One version as CSV (persistent URL)",
-            response_class=StreamingResponse)
-def version_csv(request: Request, slug: str, version: int, db: DbDep) -> StreamingResponse:
-    return _csv_response(request, db, slug, version)
 
 
 @router.get("/{slug}/versions", response_model=list[VersionSummary],

@@ -23,7 +23,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Self
@@ -321,11 +321,10 @@ def _excel_value(dtype: str) -> Callable[[Any], Any]:
         return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
 
     def plain(value: Any) -> Any:
-        if value is None or isinstance(value, int | float | Decimal | bool | str):
+        if value is None or isinstance(value, int | float | Decimal | str | date | time
+                                       | timedelta):
             return value
-        if isinstance(value, datetime | time):
-            return value
-        return str(value)
+        return str(value)  # uuid, arrays, ranges: as PostgreSQL's text would show them
     return plain
 
 

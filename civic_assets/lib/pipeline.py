@@ -17,6 +17,9 @@ from metadata.registry import latest_candidate, record_decision
 from metadata.specs import DatasetSpec, load_spec
 
 
+LOG_LEVEL = os.environ.get("CIVIC_LOG_LEVEL", "INFO")
+
+
 def load_definitions() -> dg.Definitions:
     from civic_assets.definitions import defs
 
@@ -35,6 +38,9 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
                 raise_on_error: bool = True,
                 instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     definitions = load_definitions()
+    # the console shows what a person needs; the full event log is in the Dagster UI
+    run_config = {**(run_config or {}),
+                  "loggers": {"console": {"config": {"log_level": LOG_LEVEL}}}}
     return dg.materialize(
         assets=list(definitions.assets or []),
         selection=selection,

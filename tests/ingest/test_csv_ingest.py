@@ -115,3 +115,50 @@ def test_good_corpus_file_values(database_url):
                                      "amount": "number", "created": "datetime"}
     assert raw_rows(database_url, "good", "id")[1] == ("2", "Multi\nLine", "90210", "-3",
                                                        "2024-01-03 10:00:00")
+
+
+def _big_csv_with_late_byte(path, byte: bytes) -> int:
+    head = b"id,name\n" + b"".join(b"%d,row %d\n" % (i, i) for i in range(150_000))
+    path.write_bytes(head + b"150000,caf" + byte + b"\n")
+    return len(head) + len(b"150000,caf")
+
+
+def test_late_invalid_utf8_is_located_when_declared(database_url, tmp_path):
+    path = tmp_path / "late.csv"
+    offset = _big_csv_with_late_byte(path, b"\xe9")
+    with pytest.raises(IngestError, match=rf"byte 0xE9 at byte offset {offset} \(line 150002\)"):
+        ingest_file(path, slug="late_utf8", database_url=database_url,
+                    options={"encoding": "utf-8"})
+
+
+def test_late_non_utf8_byte_means_windows_1252_when_undeclared(database_url, tmp_path):
+    path = tmp_path / "late.csv"
+    _big_csv_with_late_byte(path, b"\xe9")
+    result = ingest_file(path, slug="late_cp1252", database_url=database_url)
+    assert result.details["encoding"] == "cp1252" and result.record_count == 150_001
+    assert raw_rows(database_url, "late_cp1252")[-1] == ("150000", "café")
+
+
+def test_copy_end_marker_line_does_not_truncate(database_url, tmp_path):
+    # a `\.` line ends COPY's input early in PostgreSQL < 18: the exact reader takes over
+    lines = ["a,b"] + [f"{i},x" for i in range(11_000)] + ['11000,"before', "\\.", 'after"']
+    path = tmp_path / "marker.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = ingest_file(path, slug="marker", database_url=database_url)
+    assert result.details["fast_path"] is False and result.record_count == 11_001
+    assert raw_rows(database_url, "marker")[-1] == ("11000", "before\n\\.\nafter")
+
+
+def test_dependent_views_survive_a_reload(database_url, conn, tmp_path):
+    path = tmp_path / "v1.csv"
+    path.write_text("id,name\n1,a\n2,b\n")
+    ingest_file(path, slug="viewed", database_url=database_url)
+    conn.execute("CREATE OR REPLACE VIEW staging.stg_viewed AS SELECT id, name FROM raw.viewed")
+    path.write_text("id,name,extra\n1,a,x\n2,b,y\n3,c,z\n")
+    result = ingest_file(path, slug="viewed", database_url=database_url)
+    assert result.details["swap"] == "refill"
+    assert conn.execute("SELECT count(*) FROM staging.stg_viewed").fetchone()[0] == 3
+    path.write_text("id\n1\n")
+    with pytest.raises(IngestError, match=r"lacks column\(s\) name, extra of raw.viewed.*stg_viewed"):
+        ingest_file(path, slug="viewed", database_url=database_url)
+    assert conn.execute("SELECT count(*) FROM raw.viewed").fetchone()[0] == 3

@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from civic_assets.lib.ingest.credentials import CredentialError
 from civic_assets.lib.ingest.errors import IngestError
 from civic_assets.lib.ingest.files import (
     StreamingDigest,
@@ -88,13 +89,23 @@ def ingest(source: Any, *, slug: str, database_url: str, base_dir: Path = PROJEC
             raise
         return ingest_file(path, slug=slug, database_url=database_url, format=source.format,
                            options=source.options, max_bytes=source.max_bytes, force=force)
-    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
-        if source.type == "sql":
-            extract = sources.sql_extract(conn, source)
-        elif source.type == "rest":
-            extract = sources.rest_extract(conn, source)
-        else:  # pragma: no cover - the spec model allows no other type
-            raise IngestError(f"dataset {slug}", f"unknown source type {source.type!r}")
+    started = _now()
+    try:
+        with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+            if source.type == "sql":
+                extract = sources.sql_extract(conn, source)
+            elif source.type == "rest":
+                extract = sources.rest_extract(conn, source)
+            else:  # pragma: no cover - the spec model allows no other type
+                raise IngestError(f"dataset {slug}", f"unknown source type {source.type!r}")
+    except (IngestError, CredentialError) as exc:
+        error = exc if isinstance(exc, IngestError) else IngestError(
+            f"{source.type} source", str(exc), f"credential {source.credential!r}")
+        _log_failure(database_url, slug=slug, label=f"{source.type} source", started=started,
+                     error=str(error))
+        if error is exc:
+            raise
+        raise error from exc
     return run_extract(extract, slug=slug, database_url=database_url, force=force)
 
 

@@ -1,0 +1,111 @@
+"""DCAT-AP 3.0.1 metadata for harvesters: the whole catalogue and each dataset, in
+Turtle, JSON-LD and RDF/XML (see metadata/dcat.py for what the graphs hold)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from rdflib import Graph
+
+from api import queries
+from api.deps import DbDep, SettingsDep
+from metadata.dcat import (
+    DcatError,
+    PublishedDataset,
+    build_catalog_graph,
+    dataset_graph,
+    negotiate_format,
+    published_dataset_from_records,
+    rdf_format,
+    serialize,
+)
+from metadata.specs import DatasetSpec
+
+router = APIRouter(tags=["dcat"])
+
+# file extension → our RDF format name
+EXTENSIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "rdf/xml"}
+
+_RDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "DCAT-AP 3.0.1", "content": {
+        rdf_format(name).media_type: {} for name in EXTENSIONS.values()}},
+    404: {"description": "Unknown dataset or extension"},
+}
+
+
+def _format(ext: str) -> str:
+    if ext not in EXTENSIONS:
+        raise HTTPException(status_code=404, detail=(
+            f"no RDF format '{ext}'; formats are {', '.join(EXTENSIONS)}"))
+    return EXTENSIONS[ext]
+
+
+def _published(spec: dict[str, Any], versions: list[dict[str, Any]]) -> PublishedDataset:
+    ordered = sorted(versions, key=lambda row: row["version"])
+    # the bbox computed from the latest data (or its areas' boundaries) when publishing
+    bbox = (ordered[-1].get("dcat") or {}).get("bbox") if ordered else None
+    return published_dataset_from_records(DatasetSpec.model_validate(spec), ordered, bbox=bbox)
+
+
+def _rdf(graph_of: Callable[[], Graph], fmt: str, **headers: str) -> Response:
+    # DcatError names the record at fault: the data officer fixes the spec, not the API
+    try:
+        graph = graph_of()
+    except DcatError as exc:
+        raise HTTPException(status_code=500,
+                            detail=f"the catalogue cannot be described as DCAT: {exc}") from exc
+    target = rdf_format(fmt)
+    return Response(serialize(graph, target.name), media_type=target.media_type,
+                    headers=headers)
+
+
+def _catalog(db, settings, fmt: str, **headers: str) -> Response:
+    versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in queries.list_all_versions(db):
+        versions[row["slug"]].append(row)
+
+    def graph() -> Graph:
+        datasets = [_published(row["spec"], versions[row["slug"]])
+                    for row in queries.list_published_specs(db)]
+        return build_catalog_graph(settings.catalog_info(), datasets,
+                                   base_url=settings.public_base_url)
+
+    return _rdf(graph, fmt, **headers)
+
+
+@router.get("/catalog", summary="The DCAT catalogue (content negotiation)",
+            response_class=Response, responses=_RDF_RESPONSES,
+            description="Turtle, JSON-LD or RDF/XML by the Accept header; Turtle by default.")
+def catalog(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+    fmt, _media_type = negotiate_format(request.headers.get("accept"))
+    extension = rdf_format(fmt).extension
+    return _catalog(db, settings, fmt, Vary="Accept",
+                    **{"Content-Location": f"/catalog.{extension}"})
+
+
+@router.get("/catalog.{ext}", summary="The DCAT catalogue as a file",
+            response_class=Response, responses=_RDF_RESPONSES,
+            description=f"`ext` is one of {', '.join(EXTENSIONS)}.")
+def catalog_file(ext: str, db: DbDep, settings: SettingsDep) -> Response:
+    return _catalog(db, settings, _format(ext))
+
+
+@router.get("/datasets/{slug}/dcat.{ext}", summary="One dataset as DCAT",
+            response_class=Response, responses=_RDF_RESPONSES,
+            description=f"`ext` is one of {', '.join(EXTENSIONS)}.")
+def dataset_dcat(slug: str, ext: str, db: DbDep, settings: SettingsDep) -> Response:
+    fmt = _format(ext)
+    dataset = queries.get_dataset(db, slug=slug)
+    versions = queries.list_versions(db, slug=slug)
+    if dataset is None or not versions:
+        raise HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
+
+    def graph() -> Graph:
+        return dataset_graph(settings.catalog_info(), _published(dataset["spec"], versions),
+                             base_url=settings.public_base_url)
+
+    return _rdf(graph, fmt)

@@ -1,0 +1,66 @@
+"""Test data for the API tests: a small service_requests frame and an approved candidate."""
+
+from __future__ import annotations
+
+import pandas as pd
+import psycopg
+
+from civic_assets.lib.frames import write_table
+from metadata.dictionary import infer_dictionary
+from metadata.registry import create_candidate, record_checks, record_decision
+from metadata.specs import DatasetSpec
+from tests.helpers import PROJECT_ROOT
+
+SLUG = "service_requests"
+SPEC_PATH = PROJECT_ROOT / "civic_assets" / "datasets" / f"{SLUG}.yaml"
+# the demo city's extent: what the neighbourhood boundaries cover
+DEMO_BBOX = [-75.8, 45.3, -75.55, 45.46]
+
+
+def requests_frame(first_id: int, rows: int, *, coordinates: bool) -> pd.DataFrame:
+    """A few service_requests columns, with values that stress every file format."""
+    ids = range(first_id, first_id + rows)
+    frame = pd.DataFrame({
+        "request_id": pd.array(list(ids), dtype="Int64"),
+        "request_type": ["Pothole repair", "Graffiti removal", "Noise complaint"] * (rows // 3)
+        + ["Snow removal"] * (rows % 3),
+        "status": (["Closed", "Open"] * rows)[:rows],
+        "neighbourhood": (["Beauséjour", "Old Town", "Sandy Hill", "Bayview"] * rows)[:rows],
+        "created_at": pd.date_range("2026-03-01 08:00", periods=rows, freq="7h", tz="UTC"),
+        "is_escalated": pd.array([i % 4 == 0 for i in ids], dtype="boolean"),
+        "response_time_hours": [None if i % 5 == 0 else round(i * 1.25, 2) for i in ids],
+        "details": [
+            'Pole "A-12", near <Main> & Elm' if i % 3 == 0 else
+            ("two lines\nof text, é, 漢字" if i % 3 == 1 else None)
+            for i in ids
+        ],
+    })
+    if coordinates:
+        frame["latitude"] = [45.31 + (i % 10) * 0.01 for i in ids]
+        frame["longitude"] = [-75.79 + (i % 7) * 0.02 for i in ids]
+    return frame
+
+
+def approved_candidate(conn: psycopg.Connection, spec: DatasetSpec, frame: pd.DataFrame,
+                       *, table: str, approve: bool = True) -> int:
+    """A review table and its candidate, checks passed and (optionally) fully approved."""
+    with conn.transaction():
+        write_table(conn, frame, "review", table)
+    dictionary = infer_dictionary(frame, overrides=spec.dictionary,
+                                  primary_key=spec.primary_key).to_dict()
+    types = {c["name"]: c["type"] for c in dictionary["columns"]}
+    candidate_id = create_candidate(
+        conn, slug=spec.slug, table_name=table, row_count=len(frame),
+        columns=[{"name": c, "type": types[c]} for c in frame.columns], dictionary=dictionary)
+    record_checks(conn, candidate_id=candidate_id, passed=True, checks={})
+    if approve:
+        for role in spec.approval.chain:
+            record_decision(conn, candidate_id=candidate_id, role=role, reviewer="pytest",
+                            decision="approved", chain=spec.approval.chain)
+    return candidate_id
+
+
+
+def catalogued_files(conn: psycopg.Connection, version: int) -> dict:
+    return conn.execute("SELECT files FROM catalog.versions WHERE slug = %s AND version = %s",
+                        (SLUG, version)).fetchone()[0]

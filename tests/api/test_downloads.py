@@ -1,0 +1,242 @@
+"""Published files over HTTP: every format, byte for byte what the catalogue records;
+Data Packages that frictionless validates on disk and over HTTP; and publications that
+fail leaving nothing behind."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+import frictionless
+import httpx
+import openpyxl
+import psycopg
+import pytest
+
+from civic_assets.lib import exports, publishing
+from civic_assets.lib.exports import write_version_files
+from civic_assets.lib.publishing import publish_candidate
+from metadata.registry import ApprovalError
+from tests.api.published_data import (
+    DEMO_BBOX,
+    SLUG,
+    approved_candidate,
+    catalogued_files,
+    requests_frame,
+)
+
+V1_FORMATS = ["csv", "json", "xml", "geojson", "xlsx"]
+V2_FORMATS = ["csv", "json", "xml", "xlsx"]
+
+
+def _latest_version(conn: psycopg.Connection) -> int:
+    return conn.execute("SELECT max(version) FROM catalog.versions WHERE slug = %s",
+                        (SLUG,)).fetchone()[0]
+
+
+def _folder_listing(publication) -> list[str]:
+    return sorted(str(p.relative_to(publication.published_dir))
+                  for p in publication.published_dir.rglob("*"))
+
+
+@pytest.mark.parametrize(("version", "fmt"), [(1, f) for f in V1_FORMATS]
+                         + [(2, f) for f in V2_FORMATS])
+def test_every_format_downloads_as_catalogued(api, publication, conn, version, fmt):
+    record = catalogued_files(conn, version)[fmt]
+    assert record["path"] == f"{SLUG}/v{version}/data.{fmt}"
+    on_disk = (publication.published_dir / record["path"]).read_bytes()
+
+    response = httpx.get(f"{api}/datasets/{SLUG}/versions/{version}/data.{fmt}")
+    assert response.status_code == 200, response.text
+    assert response.content == on_disk
+    assert len(response.content) == record["bytes"]
+    assert hashlib.sha256(response.content).hexdigest() == record["sha256"]
+    assert response.headers["etag"] == f'"{record["sha256"]}"'
+    assert response.headers["content-type"].split(";")[0] == record["media_type"]
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="{SLUG}-v{version}.{fmt}"')
+    assert "immutable" in response.headers["cache-control"]
+
+
+@pytest.mark.parametrize("fmt", V2_FORMATS)
+def test_latest_serves_the_newest_version(api, conn, fmt):
+    record = catalogued_files(conn, 2)[fmt]
+    response = httpx.get(f"{api}/datasets/{SLUG}/latest/data.{fmt}")
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == record["sha256"]
+    assert response.headers["content-disposition"].endswith(f'filename="{SLUG}-v2.{fmt}"')
+    assert response.headers["cache-control"] == "no-cache"
+
+
+def test_if_none_match_revalidates_without_a_body(api, conn):
+    etag = f'"{catalogued_files(conn, 1)["csv"]["sha256"]}"'
+    response = httpx.get(f"{api}/datasets/{SLUG}/versions/1/data.csv",
+                         headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.content == b""
+
+
+def test_file_contents_hold_every_record(api, publication):
+    frame = publication.frames[0]
+    base = f"{api}/datasets/{SLUG}/versions/1"
+
+    rows = list(csv.DictReader(io.StringIO(httpx.get(f"{base}/data.csv").text)))
+    assert [int(r["request_id"]) for r in rows] == list(frame["request_id"])
+    assert rows[0]["details"] == 'two lines\nof text, é, 漢字'
+    assert rows[0]["created_at"] == "2026-03-01T08:00:00+00:00"
+    assert {r["is_escalated"] for r in rows} == {"true", "false"}
+
+    records = httpx.get(f"{base}/data.json").json()
+    assert len(records) == len(frame) and records[0]["request_id"] == 1
+    assert records[0]["is_escalated"] is False and records[3]["is_escalated"] is True
+    assert records[4]["response_time_hours"] is None
+
+    root = ElementTree.fromstring(httpx.get(f"{base}/data.xml").content)
+    assert root.tag == "records" and len(root) == len(frame)
+    assert root[2].findtext("details") == 'Pole "A-12", near <Main> & Elm'
+    assert root[4].find("response_time_hours") is None  # a null is an absent element
+
+    collection = httpx.get(f"{base}/data.geojson").json()
+    assert collection["type"] == "FeatureCollection"
+    first = collection["features"][0]
+    assert first["geometry"] == {"type": "Point", "coordinates": [
+        frame["longitude"][0], frame["latitude"][0]]}
+    assert "latitude" not in first["properties"] and first["properties"]["request_id"] == 1
+
+    sheet = openpyxl.load_workbook(io.BytesIO(httpx.get(f"{base}/data.xlsx").content)).active
+    table = list(sheet.values)
+    assert list(table[0]) == list(frame.columns) and len(table) == len(frame) + 1
+
+
+def test_downloads_are_counted(api, conn):
+    before = conn.execute("SELECT count(*) FROM catalog.usage_events WHERE format = 'xml'"
+                          ).fetchone()[0]
+    httpx.get(f"{api}/datasets/{SLUG}/latest/data.xml").raise_for_status()
+    after = conn.execute("SELECT count(*) FROM catalog.usage_events WHERE format = 'xml'"
+                         ).fetchone()[0]
+    assert after == before + 1
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/datasets/nope/latest/data.csv", "no published dataset named 'nope'"),
+    (f"/datasets/{SLUG}/versions/9/data.csv", "has no published version 9"),
+    (f"/datasets/{SLUG}/latest/data.pdf", "no download format 'pdf'"),
+    (f"/datasets/{SLUG}/versions/2/data.geojson", ("geojson is not published for dataset "
+                                                   f"'{SLUG}' version 2: the data has no "
+                                                   "coordinates")),
+    (f"/datasets/{SLUG}/versions/9/datapackage.json", "has no published version 9"),
+    ("/datasets/nope/latest/datapackage.json", "no published dataset named 'nope'"),
+])
+def test_unknown_things_are_404_with_a_reason(api, path, message):
+    response = httpx.get(f"{api}{path}")
+    assert response.status_code == 404
+    assert message in response.json()["detail"]
+
+
+def test_only_files_inside_the_published_dir_are_served(api, conn, tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("not published\n")
+    files = catalogued_files(conn, 1)
+    tampered = {**files, "csv": {**files["csv"], "path": f"../../{outside}"},
+                "xml": {**files["xml"], "path": str(outside)}}
+    conn.execute("UPDATE catalog.versions SET files = %s WHERE slug = %s AND version = 1",
+                 (json.dumps(tampered), SLUG))
+    try:
+        for fmt in ("csv", "xml"):
+            response = httpx.get(f"{api}/datasets/{SLUG}/versions/1/data.{fmt}")
+            assert response.status_code == 404
+            assert "not available" in response.json()["detail"]
+    finally:
+        conn.execute("UPDATE catalog.versions SET files = %s WHERE slug = %s AND version = 1",
+                     (json.dumps(files), SLUG))
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_datapackage_on_disk_validates(publication, version):
+    folder = publication.published_dir / SLUG / f"v{version}"
+    package = json.loads((folder / "datapackage.json").read_text())
+    assert package["resources"][0]["path"] == "data.csv"
+    # frictionless refuses absolute paths as unsafe: the folder is the basepath
+    report = frictionless.validate("datapackage.json", basepath=str(folder))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+
+
+@pytest.mark.parametrize("where", ["versions/1", "latest"])
+def test_datapackage_over_http_validates(api, conn, where):
+    url = f"{api}/datasets/{SLUG}/{where}/datapackage.json"
+    package = httpx.get(url).json()
+    version = 1 if where == "versions/1" else 2
+    resource = package["resources"][0]
+    assert resource["path"] == f"{api}/datasets/{SLUG}/versions/{version}/data.csv"
+    assert resource["hash"] == f"sha256:{catalogued_files(conn, version)['csv']['sha256']}"
+    report = frictionless.validate(url)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+
+
+def test_bbox_from_coordinates_else_from_the_boundaries(publication, conn):
+    v1, v2 = publication.versions
+    frame = publication.frames[0]
+    assert v1.bbox == [frame["longitude"].min(), frame["latitude"].min(),
+                       frame["longitude"].max(), frame["latitude"].max()]
+    assert v2.bbox == pytest.approx(DEMO_BBOX)
+    stored = dict(conn.execute("SELECT version, dcat FROM catalog.versions WHERE slug = %s",
+                               (SLUG,)).fetchall())
+    assert stored[1]["bbox"] == v1.bbox and stored[2]["bbox"] == v2.bbox
+    assert "geojson" in stored[2]["skipped_formats"]
+
+
+def test_no_staging_folder_is_left(publication):
+    assert _folder_listing(publication) == sorted(
+        [SLUG] + [f"{SLUG}/v{n}" for n in (1, 2)]
+        + [f"{SLUG}/v1/data.{f}" for f in V1_FORMATS]
+        + [f"{SLUG}/v2/data.{f}" for f in V2_FORMATS]
+        + [f"{SLUG}/v{n}/datapackage.json" for n in (1, 2)])
+
+
+def test_xlsx_is_skipped_beyond_excel_rows(publication, conn, monkeypatch, tmp_path):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 5)
+    with conn.transaction():
+        written = write_version_files(
+            conn, publication.spec, table=f"{SLUG}__v1", version=1, row_count=12,
+            columns=[{"name": c, "type": "text"} for c in publication.frames[0].columns],
+            dictionary=None, published_at=datetime(2026, 1, 1, tzinfo=UTC),
+            folder=tmp_path / "out")
+    assert "xlsx" not in written.files and not (tmp_path / "out" / "data.xlsx").exists()
+    assert "more than an Excel sheet holds" in written.skipped["xlsx"]
+
+
+def test_unapproved_candidate_publishes_nothing(api, publication, conn):
+    before = _folder_listing(publication)
+    candidate_id = approved_candidate(conn, publication.spec,
+                                      requests_frame(201, 6, coordinates=True),
+                                      table="api_test_unapproved", approve=False)
+    with pytest.raises(ApprovalError, match="not approved"):
+        publish_candidate(conn, publication.spec, candidate_id,
+                          published_dir=publication.published_dir)
+    assert _folder_listing(publication) == before
+    assert _latest_version(conn) == 2
+
+
+def test_failure_after_the_files_were_written_leaves_nothing(api, publication, conn,
+                                                             monkeypatch):
+    before = _folder_listing(publication)
+    candidate_id = approved_candidate(conn, publication.spec,
+                                      requests_frame(301, 6, coordinates=True),
+                                      table="api_test_failing")
+
+    def failing_record_version(*args, **kwargs):
+        raise RuntimeError("catalogue unavailable")
+
+    monkeypatch.setattr(publishing, "record_version", failing_record_version)
+    with pytest.raises(RuntimeError, match="catalogue unavailable"):
+        publish_candidate(conn, publication.spec, candidate_id,
+                          published_dir=publication.published_dir)
+    assert _folder_listing(publication) == before
+    assert _latest_version(conn) == 2
+    assert conn.execute("SELECT to_regclass('published.service_requests__v3')").fetchone()[0] \
+        is None
+    response = httpx.get(f"{api}/datasets/{SLUG}/latest/data.csv")
+    assert response.headers["content-disposition"].endswith('filename="service_requests-v2.csv"')

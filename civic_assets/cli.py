@@ -155,6 +155,49 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format_options(args: argparse.Namespace) -> dict:
+    options = {}
+    for item in args.option or []:
+        key, _, value = item.partition("=")
+        options[key] = value
+    return options
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from civic_assets.lib.ingest import preview
+
+    result = preview(args.path, format=args.format, options=_format_options(args),
+                     rows=args.rows)
+    print(result.to_markdown() if args.markdown else result.to_text())
+    return 1 if result.problems else 0
+
+
+def cmd_risk(args: argparse.Namespace) -> int:
+    import json
+
+    from anonymization import compute_risk, format_risk_text
+    from civic_assets.lib.ingest.frame import read_frame
+
+    frame, mapping = read_frame(args.path, format=args.format, options=_format_options(args))
+
+    def column(name: str) -> str:
+        # accept the file's own header or the normalized name ingest gives it
+        resolved = mapping.get(name, name)
+        if resolved not in frame.columns:
+            raise SystemExit(f"civic risk: no column {name!r} in {args.path}; columns are "
+                             + ", ".join(frame.columns))
+        return resolved
+
+    quasi = [column(c.strip()) for c in args.quasi_identifiers.split(",") if c.strip()]
+    sensitive = [column(c.strip()) for c in (args.sensitive or "").split(",") if c.strip()]
+    metrics = compute_risk(frame, quasi, sensitive, k_threshold=args.k)
+    if args.json:
+        print(json.dumps(metrics.to_dict(), indent=2, default=str))
+    else:
+        print(format_risk_text(metrics))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="civic", description="Civic Open Data Platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +221,28 @@ def build_parser() -> argparse.ArgumentParser:
     url.add_argument("--keep-running", action="store_true",
                      help="keep an embedded server running until interrupted")
     url.set_defaults(func=cmd_db_url)
+
+    formats = ["csv", "xlsx", "json", "jsonl", "xml", "geojson", "shapefile"]
+    prev = sub.add_parser("preview", help="show a file's first rows, detected types and "
+                                          "problems, without loading it")
+    prev.add_argument("path")
+    prev.add_argument("--format", choices=formats)
+    prev.add_argument("--option", action="append", metavar="KEY=VALUE",
+                      help="a reader option, e.g. delimiter=';' or sheet=Budget")
+    prev.add_argument("--rows", type=int, default=100)
+    prev.add_argument("--markdown", action="store_true")
+    prev.set_defaults(func=cmd_preview)
+
+    risk = sub.add_parser("risk", help="re-identification risk of a file, before it enters "
+                                       "the platform")
+    risk.add_argument("path")
+    risk.add_argument("--quasi-identifiers", required=True, help="comma-separated columns")
+    risk.add_argument("--sensitive", help="comma-separated sensitive attributes (for l)")
+    risk.add_argument("--k", type=int, default=5, help="the k a record's class must reach")
+    risk.add_argument("--format", choices=formats)
+    risk.add_argument("--option", action="append", metavar="KEY=VALUE")
+    risk.add_argument("--json", action="store_true")
+    risk.set_defaults(func=cmd_risk)
 
     approve = sub.add_parser("approve", help="record a reviewer's decision on a candidate")
     approve.add_argument("slug")

@@ -110,3 +110,21 @@ def test_publishing_without_approval_fails_and_keeps_the_last_version(first_publ
     with running_api() as base:
         detail = httpx.get(f"{base}/datasets/{SLUG}").json()
         assert detail["latest_version"] == first_publication["version"]
+
+
+def test_published_rows_pass_the_residual_scan_and_meet_k(first_publication, conn):
+    from anonymization import compute_risk, scan_residual_pii
+    from civic_assets.lib.frames import read_table
+    from civic_assets.lib.pipeline import dataset_spec
+
+    table = conn.execute("SELECT table_name FROM catalog.versions WHERE slug = %s"
+                         " AND version = %s", (SLUG, first_publication["version"])).fetchone()[0]
+    published = read_table(conn, "published", table)
+    assert len(published) > 0
+    assert scan_residual_pii(published) == []
+    policy = dataset_spec(SLUG).anonymization
+    risk = compute_risk(published, policy["quasi_identifiers"], k_threshold=policy["k"])
+    assert risk.k >= policy["k"]
+    # coordinates were aggregated away, ages generalized, postal codes cut to the FSA
+    assert not {"latitude", "longitude", "requester_age", "postal_code"} & set(published)
+    assert published["postal_fsa"].str.fullmatch(r"K\d[A-Z]").all()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import subprocess
 import zipfile
@@ -20,9 +19,9 @@ from xml.sax.saxutils import escape
 
 import psycopg
 
-from bench.common import BenchResult, result, stopwatch, write_results
+from bench.common import BenchResult, psql_executable, result, stopwatch, write_results
 from civic_assets.lib.ingest import ingest_file
-from metadata.database import libpq_url
+from metadata.database import database_url, libpq_url
 from metadata.registry import bootstrap
 
 DATA = Path(__file__).parent / "data"
@@ -33,7 +32,6 @@ COLUMNS = [
     "Owner", "ActionTaken", "Address", "HouseNumber", "StreetName", "ZipCode", "Latitude",
     "Longitude", "CD", "NC", "NCName", "PolicePrecinct",
 ]
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/civic_bench"
 
 
 def _rows(count: int):
@@ -138,7 +136,7 @@ def _psql_copy_rows_per_second(url: str, path: Path) -> float:
         conn.execute("DROP TABLE IF EXISTS public.bench_psql_copy")
         conn.execute("CREATE TABLE public.bench_psql_copy ("
                      + ", ".join(f'"{c.lower()}" text' for c in COLUMNS) + ")")
-    command = ["/usr/bin/psql", libpq_url(url), "-v", "ON_ERROR_STOP=1", "-q", "-c",
+    command = [psql_executable(), libpq_url(url), "-v", "ON_ERROR_STOP=1", "-q", "-c",
                f"\\copy public.bench_psql_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"]
     with stopwatch() as timer:
         subprocess.run(command, check=True, capture_output=True)
@@ -150,7 +148,7 @@ def _psql_copy_rows_per_second(url: str, path: Path) -> float:
 
 
 def run() -> list[BenchResult]:
-    url = os.environ.get("CIVIC_DATABASE_URL", DEFAULT_URL)
+    url = database_url()  # CIVIC_DATABASE_URL, or the embedded default
     bootstrap(url)  # creates the database when missing
     paths = generate()
     baseline = _psql_copy_rows_per_second(url, paths["csv"])

@@ -44,3 +44,15 @@ def stopwatch():
 
 def write_results(results: list[BenchResult]) -> None:
     RESULTS_PATH.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+
+
+def psql_executable() -> str:
+    """The machine's psql, or the one pgserver ships (a fresh machine has only that)."""
+    import shutil
+
+    found = shutil.which("psql")
+    if found:
+        return found
+    import pgserver
+
+    return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql")

@@ -37,12 +37,13 @@ def test_tampering_breaks_the_chain(conn):
     append_audit(conn, actor="tester", action="test.tamper", slug="x")
     conn.execute("ALTER TABLE catalog.audit_log DISABLE TRIGGER audit_log_append_only")
     try:
-        first = conn.execute("SELECT min(id) FROM catalog.audit_log").fetchone()[0]
+        first, actor = conn.execute(
+            "SELECT id, actor FROM catalog.audit_log ORDER BY id LIMIT 1").fetchone()
         conn.execute("UPDATE catalog.audit_log SET actor = 'mallory' WHERE id = %s", (first,))
         intact, broken = verify_audit_chain(conn)
         assert not intact and broken == first
     finally:
-        conn.execute("UPDATE catalog.audit_log SET actor = 'tester' WHERE actor = 'mallory'")
+        conn.execute("UPDATE catalog.audit_log SET actor = %s WHERE id = %s", (actor, first))
         conn.execute("ALTER TABLE catalog.audit_log ENABLE TRIGGER audit_log_append_only")
     assert verify_audit_chain(conn) == (True, None)
 

@@ -49,6 +49,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     bootstrap(url)
     os.environ["CIVIC_DATABASE_URL"] = url
     os.environ.pop("CIVIC_API_DATABASE_URL", None)
+    # published files of test runs never mix with a developer's var/published
+    os.environ["CIVIC_PUBLISHED_DIR"] = str(tmp_path_factory.mktemp("published"))
     return url
 
 

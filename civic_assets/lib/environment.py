@@ -21,7 +21,11 @@ from metadata.database import (
 from metadata.registry import bootstrap
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
+# deployments keep their specs elsewhere, and tests point a code location at their own;
+# a relative folder is taken from the project root, like a spec's source path
+DATASETS_DIR = (PROJECT_ROOT / os.environ["CIVIC_DATASETS_DIR"]
+                if os.environ.get("CIVIC_DATASETS_DIR")
+                else Path(__file__).resolve().parent.parent / "datasets")
 
 
 def dbt_environment(url: str) -> dict[str, str]:

@@ -16,8 +16,8 @@ import pytest
 from civic_assets.lib.demo_data import boundaries_geojson
 from civic_assets.lib.publishing import PublishedVersion, publish_candidate
 from metadata.database import libpq_url
-from metadata.specs import DatasetSpec, load_spec
-from tests.api.published_data import SPEC_PATH, approved_candidate, requests_frame
+from metadata.specs import DatasetSpec
+from tests.api.published_data import approved_candidate, requests_frame, service_requests_spec
 from tests.helpers import running_api
 
 
@@ -36,7 +36,7 @@ def publication(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     published_dir = tmp_path_factory.mktemp("published")
     boundaries = tmp_path_factory.mktemp("boundaries") / "neighbourhoods.geojson"
     boundaries.write_text(json.dumps(boundaries_geojson()), encoding="utf-8")
-    spec = load_spec(SPEC_PATH)
+    spec = service_requests_spec()
     spec_v2 = spec.model_copy(
         update={"anonymization": {**spec.anonymization, "boundaries": str(boundaries)}})
 

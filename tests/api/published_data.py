@@ -8,30 +8,41 @@ import psycopg
 from civic_assets.lib.frames import write_table
 from metadata.dictionary import infer_dictionary
 from metadata.registry import create_candidate, record_checks, record_decision
-from metadata.specs import DatasetSpec
+from metadata.specs import DatasetSpec, load_spec
 from tests.helpers import PROJECT_ROOT
 
-SLUG = "service_requests"
-SPEC_PATH = PROJECT_ROOT / "civic_assets" / "datasets" / f"{SLUG}.yaml"
+SPEC_PATH = PROJECT_ROOT / "civic_assets" / "datasets" / "service_requests.yaml"
+# the service_requests spec under a slug of its own: other test modules publish
+# service_requests itself into the same session database
+SLUG = "service_requests_api"
 # the demo city's extent: what the neighbourhood boundaries cover
 DEMO_BBOX = [-75.8, 45.3, -75.55, 45.46]
+
+
+def service_requests_spec() -> DatasetSpec:
+    return load_spec(SPEC_PATH).model_copy(update={"slug": SLUG})
+
+
+def request_id(number: int) -> str:
+    return f"SR-2026-{number:06d}"
 
 
 def requests_frame(first_id: int, rows: int, *, coordinates: bool) -> pd.DataFrame:
     """A few service_requests columns, with values that stress every file format."""
     ids = range(first_id, first_id + rows)
     frame = pd.DataFrame({
-        "request_id": pd.array(list(ids), dtype="Int64"),
+        "request_id": [request_id(i) for i in ids],
         "request_type": ["Pothole repair", "Graffiti removal", "Noise complaint"] * (rows // 3)
         + ["Snow removal"] * (rows % 3),
-        "status": (["Closed", "Open"] * rows)[:rows],
+        "status": (["closed", "open", "in_progress"] * rows)[:rows],
         "neighbourhood": (["Beauséjour", "Old Town", "Sandy Hill", "Bayview"] * rows)[:rows],
         "created_at": pd.date_range("2026-03-01 08:00", periods=rows, freq="7h", tz="UTC"),
         "is_escalated": pd.array([i % 4 == 0 for i in ids], dtype="boolean"),
         "response_time_hours": [None if i % 5 == 0 else round(i * 1.25, 2) for i in ids],
         "details": [
             'Pole "A-12", near <Main> & Elm' if i % 3 == 0 else
-            ("two lines\nof text, é, 漢字" if i % 3 == 1 else None)
+            "two lines\nof text, é, 漢字" if i % 3 == 1 else
+            "tab\there, bell\x07 and\r\nCRLF" if i % 6 == 5 else None
             for i in ids
         ],
     })

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from metadata.dcat import DCAT, SPDX, bbox_to_wkt, validate_dcat
 from tests.api.published_data import DEMO_BBOX, SLUG, catalogued_files
@@ -102,7 +102,8 @@ def test_dataset_points_at_latest_files_and_covers_the_boundaries(api, catalog_g
             for d in catalog_graph.objects(dataset, DCAT.distribution)}
     assert urls == {f"{api}/datasets/{SLUG}/latest/data.{f}" for f in
                     ("csv", "json", "xml", "xlsx")}
-    boxes = {str(box) for box in catalog_graph.objects(None, DCAT.bbox)}
+    boxes = {str(catalog_graph.value(location, DCAT.bbox))
+             for location in catalog_graph.objects(dataset, DCTERMS.spatial)}
     assert boxes == {str(Literal(bbox_to_wkt(DEMO_BBOX)))}
 
 

@@ -26,6 +26,7 @@ from tests.api.published_data import (
     SLUG,
     approved_candidate,
     catalogued_files,
+    request_id,
     requests_frame,
 )
 
@@ -84,13 +85,13 @@ def test_file_contents_hold_every_record(api, publication):
     base = f"{api}/datasets/{SLUG}/versions/1"
 
     rows = list(csv.DictReader(io.StringIO(httpx.get(f"{base}/data.csv").text)))
-    assert [int(r["request_id"]) for r in rows] == list(frame["request_id"])
+    assert [r["request_id"] for r in rows] == list(frame["request_id"])
     assert rows[0]["details"] == 'two lines\nof text, é, 漢字'
     assert rows[0]["created_at"] == "2026-03-01T08:00:00+00:00"
     assert {r["is_escalated"] for r in rows} == {"true", "false"}
 
     records = httpx.get(f"{base}/data.json").json()
-    assert len(records) == len(frame) and records[0]["request_id"] == 1
+    assert len(records) == len(frame) and records[0]["request_id"] == request_id(1)
     assert records[0]["is_escalated"] is False and records[3]["is_escalated"] is True
     assert records[4]["response_time_hours"] is None
 
@@ -98,17 +99,28 @@ def test_file_contents_hold_every_record(api, publication):
     assert root.tag == "records" and len(root) == len(frame)
     assert root[2].findtext("details") == 'Pole "A-12", near <Main> & Elm'
     assert root[4].find("response_time_hours") is None  # a null is an absent element
+    # XML 1.0 cannot carry a bell at all; a carriage return survives as &#13;
+    assert root[4].findtext("details") == "tab\there, bell and\r\nCRLF"
 
     collection = httpx.get(f"{base}/data.geojson").json()
     assert collection["type"] == "FeatureCollection"
     first = collection["features"][0]
     assert first["geometry"] == {"type": "Point", "coordinates": [
         frame["longitude"][0], frame["latitude"][0]]}
-    assert "latitude" not in first["properties"] and first["properties"]["request_id"] == 1
+    assert "latitude" not in first["properties"]
+    assert first["properties"]["request_id"] == request_id(1)
 
     sheet = openpyxl.load_workbook(io.BytesIO(httpx.get(f"{base}/data.xlsx").content)).active
     table = list(sheet.values)
     assert list(table[0]) == list(frame.columns) and len(table) == len(frame) + 1
+    header = list(table[0])
+    first_row = dict(zip(header, table[1], strict=True))
+    assert first_row["request_id"] == request_id(1)
+    # real spreadsheet types: dates are dates (UTC wall time), numbers are numbers
+    assert first_row["created_at"] == frame["created_at"][0].tz_convert(None).to_pydatetime()
+    fifth = dict(zip(header, table[5], strict=True))
+    assert fifth["response_time_hours"] is None  # a null is an empty cell
+    assert isinstance(dict(zip(header, table[2], strict=True))["response_time_hours"], float)
 
 
 def test_downloads_are_counted(api, conn):
@@ -236,7 +248,7 @@ def test_failure_after_the_files_were_written_leaves_nothing(api, publication, c
                           published_dir=publication.published_dir)
     assert _folder_listing(publication) == before
     assert _latest_version(conn) == 2
-    assert conn.execute("SELECT to_regclass('published.service_requests__v3')").fetchone()[0] \
+    assert conn.execute("SELECT to_regclass(%s)", (f"published.{SLUG}__v3",)).fetchone()[0] \
         is None
     response = httpx.get(f"{api}/datasets/{SLUG}/latest/data.csv")
-    assert response.headers["content-disposition"].endswith('filename="service_requests-v2.csv"')
+    assert response.headers["content-disposition"].endswith(f'filename="{SLUG}-v2.csv"')

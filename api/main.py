@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from api.core.config import get_settings
 from api.db import open_pool
 from api.routes import datasets, dcat, downloads
+from api.routes import quality as quality_routes
 
 
 @asynccontextmanager
@@ -32,6 +33,7 @@ def create_app() -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(downloads.router)
     app.include_router(dcat.router)
+    app.include_router(quality_routes.router)
 
     @app.get("/health", tags=["meta"], summary="Liveness")
     def health() -> dict[str, str]:

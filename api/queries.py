@@ -95,3 +95,16 @@ def list_all_versions(conn: psycopg.Connection) -> list[dict[str, Any]]:
 def record_usage(conn: psycopg.Connection, *, slug: str, path: str, fmt: str | None) -> None:
     conn.execute("INSERT INTO catalog.usage_events (slug, path, format) VALUES (%s, %s, %s)",
                  (slug, path, fmt))
+
+
+def get_version_quality(conn: psycopg.Connection, *, slug: str,
+                        version: int | None = None) -> dict[str, Any] | None:
+    """The stored quality report card of a published version (the latest when None)."""
+    query = "SELECT slug, version, published_at, quality FROM catalog.versions WHERE slug = %s"
+    params: tuple = (slug,)
+    if version is not None:
+        query += " AND version = %s"
+        params += (version,)
+    query += " ORDER BY version DESC LIMIT 1"
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(query, params).fetchone()

@@ -59,3 +59,24 @@ class DataPage(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
     next: str | None = None
+
+
+class QualityDimension(BaseModel):
+    score: float | None = Field(description="0-100; null when the dimension was not assessed")
+    weight: float
+    assessed: bool
+    summary: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class QualityReportCard(BaseModel):
+    slug: str
+    version: int
+    published_at: datetime
+    overall_score: float
+    grade: str = Field(description="A >= 90, B >= 80, C >= 70, D >= 60, else F")
+    dimensions: dict[str, QualityDimension]
+    recommendations: list[str]
+    row_count: int
+    column_count: int
+    generated_at: str

@@ -71,7 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with step("materializing raw → dbt → review for service_requests"):
         candidate_id = materialize_until_review("service_requests")
     print(f"  review candidate {candidate_id} is waiting for approval")
-    with step(f"approving candidate {candidate_id} as the demo reviewer"):
+    with step(f"approving candidate {candidate_id} as the demo reviewer "
+              "(acknowledging any flagged change)"):
         approve_all("service_requests", candidate_id, reviewer=DEMO_REVIEWER)
     with step("publishing the approved candidate"):
         version = publish("service_requests", candidate_id)
@@ -152,6 +153,18 @@ def cmd_approve(args: argparse.Namespace) -> int:
                     decision="rejected" if args.reject else "approved", comment=args.comment)
     print(f"recorded: {args.reviewer} ({args.role}) "
           f"{'rejected' if args.reject else 'approved'} candidate {args.candidate}")
+    return 0
+
+
+def cmd_acknowledge(args: argparse.Namespace) -> int:
+    from civic_assets.lib.pipeline import acknowledge
+
+    _configure()
+    flags = acknowledge(args.slug, args.candidate, reviewer=args.reviewer)
+    print(f"recorded: {args.reviewer} acknowledged the changes flagged on candidate "
+          f"{args.candidate}:")
+    for flag in flags:
+        print(f"  - {flag}")
     return 0
 
 
@@ -252,6 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument("--reject", action="store_true")
     approve.add_argument("--comment")
     approve.set_defaults(func=cmd_approve)
+
+    acknowledge = sub.add_parser(
+        "acknowledge", help="acknowledge the changes flagged on a candidate that needs "
+                            "attention (required before approving it)")
+    acknowledge.add_argument("slug")
+    acknowledge.add_argument("candidate", type=int)
+    acknowledge.add_argument("--reviewer", required=True)
+    acknowledge.set_defaults(func=cmd_acknowledge)
     return parser
 
 

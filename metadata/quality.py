@@ -57,6 +57,7 @@ TIMELINESS_ZERO_INTERVALS = 4.0
 # completeness advice
 EMPTY_SHARE_WORTH_REPORTING = 0.05
 STRUCTURALLY_EMPTY_SHARE = 0.95
+EXPLAINS_EMPTY_SHARE = 0.25
 STANDS_OUT_BY = 0.15
 MIN_GROUP_ROWS = 20
 MAX_GROUP_VALUES = 12
@@ -306,11 +307,15 @@ def _empty_share_by_value(
 
 
 def _best_structural_group(by_group: dict[str, dict], null_count: int) -> str | None:
-    """The group column whose all-empty values hold at least half of the empty values."""
-    best, best_share = None, 0.5
+    """The group column that explains the empty values best: some of its values are
+    (nearly) all empty, holding at least EXPLAINS_EMPTY_SHARE of the empty values, while
+    others are not — closed_at empty by design for open requests, even when a gap among
+    closed ones holds more empty values than the design does."""
+    best, best_share = None, EXPLAINS_EMPTY_SHARE
     for group, shares in by_group.items():
         structural = sum(e for share, e, _ in shares.values() if share >= STRUCTURALLY_EMPTY_SHARE)
-        if structural / null_count >= best_share:
+        filled_values = any(share < STRUCTURALLY_EMPTY_SHARE for share, _, _ in shares.values())
+        if filled_values and structural / null_count >= best_share:
             best, best_share = group, structural / null_count
     return best
 

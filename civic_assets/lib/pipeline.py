@@ -13,9 +13,14 @@ import dagster as dg
 from civic_assets.lib.environment import DATASETS_DIR
 from civic_assets.lib.keys import op_name, published_key, raw_key, until_review_selection
 from metadata.database import connect
-from metadata.registry import latest_candidate, record_decision
+from metadata.registry import (
+    ApprovalError,
+    acknowledge_attention,
+    get_candidate,
+    latest_candidate,
+    record_decision,
+)
 from metadata.specs import DatasetSpec, load_spec
-
 
 LOG_LEVEL = os.environ.get("CIVIC_LOG_LEVEL", "INFO")
 
@@ -71,8 +76,35 @@ def record_approval(slug: str, candidate_id: int, *, role: str, reviewer: str,
                         decision=decision, comment=comment, chain=spec.approval.chain)
 
 
+def acknowledge(slug: str, candidate_id: int, *, reviewer: str) -> list[str]:
+    """Record that `reviewer` saw the changes flagged on a candidate; return those flags.
+
+    Approval is refused while a candidate that needs attention is unacknowledged.
+    """
+    with connect() as conn:
+        candidate = get_candidate(conn, candidate_id)
+        if candidate is None or candidate.slug != slug:
+            raise ApprovalError(f"dataset '{slug}' has no candidate {candidate_id}")
+        if not candidate.needs_attention:
+            raise ApprovalError(
+                f"candidate {candidate_id} of '{slug}' does not need attention; "
+                "nothing to acknowledge")
+        acknowledge_attention(conn, candidate_id=candidate_id, reviewer=reviewer)
+    change = candidate.checks.get("change_since_last_publication", {})
+    return list(change.get("details", {}).get("flags", []))
+
+
 def approve_all(slug: str, candidate_id: int, *, reviewer: str) -> None:
-    """Sign every role of the chain as one reviewer (the demo does this, labelled)."""
+    """Sign every role of the chain as one reviewer (the demo does this, labelled).
+
+    Flagged changes are acknowledged first, as the same reviewer, so that a demo
+    reloaded with different data can still be published.
+    """
+    with connect() as conn:
+        candidate = get_candidate(conn, candidate_id)
+    if (candidate is not None and candidate.needs_attention
+            and not candidate.attention_acknowledged_by):
+        acknowledge(slug, candidate_id, reviewer=reviewer)
     for role in dataset_spec(slug).approval.chain:
         record_approval(slug, candidate_id, role=role, reviewer=reviewer,
                         comment="demo approval")

@@ -17,7 +17,7 @@ from psycopg import sql
 from anonymization import anonymize, scan_residual_pii
 from civic_assets.lib.frames import read_table, records_preview, write_table
 from metadata.completeness import completeness
-from metadata.dictionary import infer_dictionary
+from metadata.dictionary import ColumnEntry, DataDictionary, infer_dictionary
 from metadata.drift import compare_to_previous, profile_frame
 from metadata.quality import quality_report
 from metadata.registry import append_audit, create_candidate, record_checks
@@ -60,6 +60,9 @@ class CheckOutcome:
         for key, value in self.details.items():
             if isinstance(value, (int, float, str, bool)):
                 meta[key] = value
+            elif isinstance(value, (dict, list)):
+                # failure counts, first failure cases, flags: browsable JSON in the UI
+                meta[key] = dg.MetadataValue.json(json.loads(json.dumps(value, default=str)))
         return meta
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,9 +129,38 @@ def _boundaries_path(spec: DatasetSpec) -> str | None:
     return str(PROJECT_ROOT / path) if path else None
 
 
+def schema_dictionary(spec: DatasetSpec, dictionary: DataDictionary) -> DataDictionary:
+    """The dictionary the Pandera schema gates on.
+
+    With no `dictionary:` in the spec it is the inferred one (every column of the data).
+    When the spec declares columns, those are the promise: a data column it does not
+    declare is unexpected, and a declared column absent from the data is missing.
+    """
+    if not spec.dictionary:
+        return dictionary
+    present = {entry.name: entry for entry in dictionary.columns}
+    entries = []
+    for name, override in spec.dictionary.items():
+        if name in present:
+            entries.append(present[name])
+            continue
+        entries.append(ColumnEntry(
+            name=name, type=override.type or "text",
+            nullable=override.nullable if override.nullable is not None else True,
+            unique=bool(override.unique), declared=["type"]))
+    return DataDictionary(columns=entries, row_count=dictionary.row_count,
+                          primary_key=dictionary.primary_key,
+                          override_problems=list(dictionary.override_problems))
+
+
 def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
-                    upstream_table: tuple[str, str], log: Any = None) -> CandidateBundle:
-    """Read the upstream table and produce everything a reviewer needs to decide."""
+                    upstream_table: tuple[str, str], log: Any = None,
+                    dbt_test_results: list[dict[str, Any]] | None = None) -> CandidateBundle:
+    """Read the upstream table and produce everything a reviewer needs to decide.
+
+    dbt_test_results: the latest result of each dbt test of the dataset's models
+    ({name, status}), counted in the quality report card.
+    """
     schema, table = upstream_table
     source = read_table(conn, schema, table)
     previous = _latest_version(conn, spec.slug)
@@ -142,15 +174,17 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
 
     primary_key = spec.primary_key if spec.primary_key in frame.columns else None
     dictionary = infer_dictionary(frame, overrides=spec.dictionary, primary_key=primary_key)
-    outcome = validate(frame, dictionary)
+    # only declared limits gate: ranges inferred from this very data would always pass
+    outcome = validate(frame, schema_dictionary(spec, dictionary), inferred_bounds=False)
     key_columns = [c for c in spec.validation.key_columns if c in frame.columns]
     profile = profile_frame(frame, key_columns)
     drift = compare_to_previous(
         profile, (previous or {}).get("quality", {}).get("profile"),
         threshold=spec.validation.record_count_change_threshold, key_columns=key_columns)
     quality = quality_report(frame, dictionary=dictionary, validation_outcome=outcome,
-                             spec_validation=spec.validation,
-                             update_frequency=spec.metadata.update_frequency)
+                             spec_validation=spec.validation, schedule=spec.schedule,
+                             update_frequency=spec.metadata.update_frequency,
+                             dbt_test_results=dbt_test_results)
     quality_dict = {**quality.to_dict(), "profile": profile}
     complete = completeness(spec, columns=dictionary.to_dict().get("columns"))
     residual = scan_residual_pii(frame)
@@ -161,8 +195,14 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
         CheckOutcome(
             "pandera_schema", outcome.passed and not dictionary.override_problems,
             f"{sum(outcome.failure_counts.values()):,} failing values; "
-            f"{len(dictionary.override_problems)} dictionary override problem(s)",
-            {"failure_counts": outcome.failure_counts,
+            f"{len(dictionary.override_problems)} dictionary override problem(s)"
+            + (f"; failing rules: {', '.join(sorted(outcome.failure_counts))}"
+               if outcome.failure_counts else ""),
+            {"failing_values": sum(outcome.failure_counts.values()),
+             "failed_rules": sorted(outcome.failure_counts),
+             "failure_counts": outcome.failure_counts,
+             "missing_columns": outcome.missing_columns,
+             "unexpected_columns": outcome.unexpected_columns,
              "override_problems": dictionary.override_problems,
              "first_failures": outcome.failure_cases},
             outcome.to_markdown() + (

@@ -3,6 +3,11 @@
 
 import dagster as dg
 
+from civic_assets.lib.dbt_results import (
+    code_location_asset_graph,
+    latest_check_results,
+    upstream_check_keys,
+)
 from civic_assets.lib.keys import mart_key, raw_key, review_key
 from civic_assets.lib.resources import CivicDatabase
 from civic_assets.lib.review import CHECKS, build_candidate, register_candidate
@@ -31,9 +36,13 @@ def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
         ),
     )
     def _review(context: dg.AssetExecutionContext, civic_db: CivicDatabase):
+        # the dbt tests of the models upstream, as last evaluated (this run or an earlier one)
+        dbt_results = latest_check_results(
+            context.instance, upstream_check_keys(code_location_asset_graph(context), key))
+        context.log.info(f"{len(dbt_results)} dbt test result(s) counted in the quality card")
         with civic_db.connect() as conn:
             bundle = build_candidate(conn, spec, upstream_table=tuple(upstream.path),
-                                     log=context.log)
+                                     log=context.log, dbt_test_results=dbt_results)
             candidate_id = register_candidate(conn, spec, bundle, run_id=context.run.run_id)
         for result in bundle.check_results:
             yield dg.AssetCheckResult(

@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from metadata.database import PROJECT_ROOT, var_dir
+from metadata.database import PROJECT_ROOT
 
 DEMO_REVIEWER = "Demo Reviewer (automatic demo approval, not a real sign-off)"
 
@@ -61,7 +61,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("  service_requests is already published; nothing to do (run `civic demo` to "
               "load a fresh demo anyway)")
         return 0
-    drop = var_dir() / "dropzone" / "service_requests"
+    from civic_assets.lib.pipeline import dataset_spec
+
+    # the spec's drop folder, so a running file-drop sensor would see the same file
+    drop = Path(dataset_spec("service_requests").source.path)
     with step(f"generating {args.rows:,} synthetic 311 service requests (seed {args.seed})"):
         files = write_demo_files(drop, rows=args.rows, seed=args.seed, as_of=default_as_of())
     print(f"  wrote {files.requests_csv}")
@@ -69,7 +72,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from civic_assets.lib.pipeline import approve_all, materialize_until_review, publish
 
     with step("materializing raw → dbt → review for service_requests"):
-        candidate_id = materialize_until_review("service_requests")
+        candidate_id = materialize_until_review(
+            "service_requests", raw_config={"path": str(files.requests_csv)})
     print(f"  review candidate {candidate_id} is waiting for approval")
     with step(f"approving candidate {candidate_id} as the demo reviewer "
               "(acknowledging any flagged change)"):

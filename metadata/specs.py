@@ -7,6 +7,7 @@ it off. Every Dagster asset of a dataset is generated from its spec.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -103,6 +104,19 @@ class Source(_Strict):
     url: str | None = None
     pagination: dict[str, Any] = Field(default_factory=dict)
     max_bytes: int | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _expand_variables(cls, value: str | None) -> str | None:
+        """`${CIVIC_VAR_DIR}` (default `var/`) and other environment variables in paths."""
+        if value is None:
+            return None
+        from metadata.database import var_dir
+
+        expanded = os.path.expandvars(value.replace("${CIVIC_VAR_DIR}", str(var_dir())))
+        if "$" in expanded:
+            raise ValueError(f"path {value!r} names an environment variable that is not set")
+        return expanded
 
 
 class DbtBinding(_Strict):

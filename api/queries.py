@@ -28,11 +28,15 @@ def get_dataset(conn: psycopg.Connection, *, slug: str) -> dict[str, Any] | None
         ).fetchone()
 
 
+_VERSION_COLUMNS = ("slug, version, table_name, row_count, columns, quality, dictionary, dcat,"
+                    " files, published_at")
+
+
 def list_versions(conn: psycopg.Connection, *, slug: str) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(
-            "SELECT slug, version, table_name, row_count, columns, quality, dictionary, dcat,"
-            " files, published_at FROM catalog.versions WHERE slug = %s ORDER BY version DESC",
+            f"SELECT {_VERSION_COLUMNS} FROM catalog.versions WHERE slug = %s"
+            " ORDER BY version DESC",
             (slug,),
         ).fetchall()
 
@@ -40,8 +44,7 @@ def list_versions(conn: psycopg.Connection, *, slug: str) -> list[dict[str, Any]
 def get_version(conn: psycopg.Connection, *, slug: str,
                 version: int | None = None) -> dict[str, Any] | None:
     """One published version, or the latest when `version` is None."""
-    query = ("SELECT slug, version, table_name, row_count, columns, quality, dictionary, dcat,"
-             " files, published_at FROM catalog.versions WHERE slug = %s")
+    query = f"SELECT {_VERSION_COLUMNS} FROM catalog.versions WHERE slug = %s"
     params: tuple = (slug,)
     if version is not None:
         query += " AND version = %s"
@@ -95,16 +98,3 @@ def list_all_versions(conn: psycopg.Connection) -> list[dict[str, Any]]:
 def record_usage(conn: psycopg.Connection, *, slug: str, path: str, fmt: str | None) -> None:
     conn.execute("INSERT INTO catalog.usage_events (slug, path, format) VALUES (%s, %s, %s)",
                  (slug, path, fmt))
-
-
-def get_version_quality(conn: psycopg.Connection, *, slug: str,
-                        version: int | None = None) -> dict[str, Any] | None:
-    """The stored quality report card of a published version (the latest when None)."""
-    query = "SELECT slug, version, published_at, quality FROM catalog.versions WHERE slug = %s"
-    params: tuple = (slug,)
-    if version is not None:
-        query += " AND version = %s"
-        params += (version,)
-    query += " ORDER BY version DESC LIMIT 1"
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(query, params).fetchone()

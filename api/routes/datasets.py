@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api import queries
-from api.deps import DbDep, SettingsDep
+from api.deps import DbDep, SettingsDep, dataset_not_found, published_version_or_404
 from api.schemas import (
     Column,
     DataPage,
@@ -24,10 +24,6 @@ router = APIRouter(prefix="/datasets", tags=["datasets"])
 PAGING_PARAMS = {"limit", "offset"}
 
 
-def _not_found(slug: str) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
-
-
 def _links(base: str, slug: str) -> Links:
     return Links(self=f"{base}/datasets/{slug}", data=f"{base}/datasets/{slug}/data",
                  csv=f"{base}/datasets/{slug}/latest/data.csv")
@@ -39,16 +35,6 @@ def _summary(base: str, row: dict[str, Any]) -> DatasetSummary:
         latest_version=row["version"], row_count=row["row_count"],
         published_at=row["published_at"], links=_links(base, row["slug"]),
     )
-
-
-def _published_version(db, slug: str, version: int | None = None) -> dict[str, Any]:
-    found = queries.get_version(db, slug=slug, version=version)
-    if found is None:
-        if version is not None and queries.get_version(db, slug=slug):
-            raise HTTPException(status_code=404,
-                                detail=f"dataset '{slug}' has no published version {version}")
-        raise _not_found(slug)
-    return found
 
 
 def _order_column(db, slug: str) -> str | None:
@@ -66,7 +52,7 @@ def get_dataset(slug: str, db: DbDep, settings: SettingsDep) -> DatasetDetail:
     versions = queries.list_versions(db, slug=slug)
     dataset = queries.get_dataset(db, slug=slug)
     if not versions or dataset is None:
-        raise _not_found(slug)
+        raise dataset_not_found(slug)
     latest = versions[0]
     meta = dataset["spec"].get("metadata", {})
     base = settings.public_base_url
@@ -86,7 +72,7 @@ def get_dataset(slug: str, db: DbDep, settings: SettingsDep) -> DatasetDetail:
 
 def _data_page(request: Request, db, settings, slug: str, version: int | None,
                limit: int | None, offset: int) -> DataPage:
-    found = _published_version(db, slug, version)
+    found = published_version_or_404(db, slug, version)
     columns = [c["name"] for c in found["columns"]]
     filters = {k: v for k, v in request.query_params.items() if k not in PAGING_PARAMS}
     unknown = sorted(set(filters) - set(columns))
@@ -127,7 +113,7 @@ def version_data(request: Request, slug: str, version: int, db: DbDep, settings:
 def versions(slug: str, db: DbDep, settings: SettingsDep) -> list[VersionSummary]:
     rows = queries.list_versions(db, slug=slug)
     if not rows:
-        raise _not_found(slug)
+        raise dataset_not_found(slug)
     base = settings.public_base_url
     return [VersionSummary(version=v["version"], row_count=v["row_count"],
                            published_at=v["published_at"],

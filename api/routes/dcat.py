@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from rdflib import Graph
 
 from api import queries
-from api.deps import DbDep, SettingsDep
+from api.deps import DbDep, SettingsDep, dataset_not_found
 from metadata.dcat import (
     DcatError,
     PublishedDataset,
@@ -102,7 +102,7 @@ def dataset_dcat(slug: str, ext: str, db: DbDep, settings: SettingsDep) -> Respo
     dataset = queries.get_dataset(db, slug=slug)
     versions = queries.list_versions(db, slug=slug)
     if dataset is None or not versions:
-        raise HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
+        raise dataset_not_found(slug)
 
     def graph() -> Graph:
         return dataset_graph(settings.catalog_info(), _published(dataset["spec"], versions),

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api import queries
-from api.deps import DbDep, SettingsDep
+from api.deps import DbDep, SettingsDep, dataset_not_found, published_version_or_404
 from metadata.datapackage import DataPackageError, build_datapackage
 from metadata.dcat import FILE_FORMATS, download_url
 from metadata.specs import DatasetSpec
@@ -32,16 +32,6 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified (If-None-Match matched the file's SHA-256)"},
     404: {"description": "Unknown dataset, version or format, or a format not published"},
 }
-
-
-def _version(db, slug: str, version: int | None) -> dict[str, Any]:
-    found = queries.get_version(db, slug=slug, version=version)
-    if found is not None:
-        return found
-    if version is not None and queries.get_version(db, slug=slug):
-        raise HTTPException(status_code=404,
-                            detail=f"dataset '{slug}' has no published version {version}")
-    raise HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
 
 
 def _stored_file(root: Path, found: dict[str, Any], ext: str) -> tuple[Path, dict[str, Any]]:
@@ -65,7 +55,7 @@ def _stored_file(root: Path, found: dict[str, Any], ext: str) -> tuple[Path, dic
 
 def _download(request: Request, db, settings, slug: str, version: int | None,
               ext: str) -> Response:
-    found = _version(db, slug, version)
+    found = published_version_or_404(db, slug, version)
     path, record = _stored_file(settings.published_root(), found, ext)
     etag = f'"{record["sha256"]}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE if version is not None else REVALIDATE}
@@ -95,13 +85,13 @@ def version_file(request: Request, slug: str, version: int, ext: str, db: DbDep,
 
 
 def _datapackage(db, settings, slug: str, version: int | None) -> JSONResponse:
-    found = _version(db, slug, version)
+    found = published_version_or_404(db, slug, version)
     if not (found.get("files") or {}).get("csv"):
         raise HTTPException(status_code=404, detail=(
             f"dataset '{slug}' version {found['version']} has no published CSV file"))
     dataset = queries.get_dataset(db, slug=slug)
     if dataset is None:
-        raise HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
+        raise dataset_not_found(slug)
     spec = DatasetSpec.model_validate(dataset["spec"])
     # the versioned URL, not `latest`: the package must keep describing the same bytes
     csv_url = download_url(settings.public_base_url, slug, "csv", found["version"])

@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from api import queries
-from api.deps import DbDep
+from api.deps import DbDep, published_version_or_404
 from api.schemas import QualityReportCard
 
 router = APIRouter(prefix="/datasets", tags=["quality"])
@@ -17,12 +16,7 @@ INTERNAL_KEYS = {"profile"}
 
 
 def _report_card(db, slug: str, version: int | None) -> QualityReportCard:
-    found = queries.get_version_quality(db, slug=slug, version=version)
-    if found is None:
-        if version is not None and queries.get_version_quality(db, slug=slug):
-            raise HTTPException(status_code=404,
-                                detail=f"dataset '{slug}' has no published version {version}")
-        raise HTTPException(status_code=404, detail=f"no published dataset named '{slug}'")
+    found = published_version_or_404(db, slug, version)
     card: dict[str, Any] = {k: v for k, v in (found["quality"] or {}).items()
                             if k not in INTERNAL_KEYS}
     if "overall_score" not in card:

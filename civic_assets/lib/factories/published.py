@@ -1,8 +1,5 @@
 """`published/<slug>`: approval-gated publication of a review candidate."""
 
-
-from datetime import timedelta
-
 import dagster as dg
 
 from civic_assets.lib.keys import published_key, review_key
@@ -10,16 +7,10 @@ from civic_assets.lib.publishing import publish_candidate, resolve_candidate_id
 from civic_assets.lib.resources import CivicDatabase
 from metadata.registry import ApprovalError
 from metadata.specs import DatasetSpec
+from metadata.update_frequency import expected_update_interval
 
-# how stale a published dataset may get before Dagster marks it, by declared frequency
-FRESHNESS_WINDOWS = {
-    "hourly": timedelta(hours=3),
-    "daily": timedelta(days=2),
-    "weekly": timedelta(days=9),
-    "monthly": timedelta(days=35),
-    "quarterly": timedelta(days=100),
-    "annual": timedelta(days=380),
-}
+# a published dataset is late after this many of its update intervals (a grace period)
+FRESHNESS_GRACE = 2
 
 
 class PublishConfig(dg.Config):
@@ -29,7 +20,8 @@ class PublishConfig(dg.Config):
 
 
 def build_published_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
-    window = FRESHNESS_WINDOWS.get((spec.metadata.update_frequency or "").lower())
+    interval = expected_update_interval(spec.metadata.update_frequency, spec.schedule)
+    window = interval * FRESHNESS_GRACE if interval else None
 
     @dg.asset(
         key=published_key(spec.slug),

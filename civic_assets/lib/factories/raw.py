@@ -1,6 +1,5 @@
 """`raw/<slug>`: the extract asset generated from a dataset's source."""
 
-
 import dagster as dg
 
 from civic_assets.lib.ingest import IngestError, ingest, ingest_file

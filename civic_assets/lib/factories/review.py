@@ -1,6 +1,5 @@
 """`review/<slug>`: the anonymized candidate, its documents and its blocking checks."""
 
-
 import dagster as dg
 
 from civic_assets.lib.dbt_results import (

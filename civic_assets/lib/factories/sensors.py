@@ -1,6 +1,5 @@
 """Sensors that move a dataset along without a person starting runs."""
 
-
 import dagster as dg
 
 from civic_assets.lib.ingest import new_files

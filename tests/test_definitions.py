@@ -29,6 +29,8 @@ def test_checks_include_dbt_tests_and_blocking_review_checks(definitions):
     graph = definitions.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert any(k == "marts/service_requests" and "unique" in n for k, n in checks)
+    # tests on the dbt source are checks of the extract asset they test
+    assert any(k == "raw/service_requests" and n.startswith("source_not_null") for k, n in checks)
     review = {n for k, n in checks if k == "review/service_requests"}
     assert {"pandera_schema", "residual_pii", "k_anonymity"} <= review
     review_def = definitions.resolve_assets_def(dg.AssetKey(["review", "service_requests"]))

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import psycopg
 
-from bench.common import BenchResult, psql_executable, result, stopwatch
+from bench.common import BenchResult, psql_copy_seconds, result, stopwatch
 from civic_assets.lib.demo_data import write_demo_files
 from civic_assets.lib.ingest import ingest_file
 from metadata.database import database_url, libpq_url
@@ -18,21 +17,6 @@ DATA = Path(__file__).parent / "data" / "demo"
 ROWS = 1_000_000
 
 
-def _psql_copy_seconds(url: str, path: Path) -> float:
-    header = path.open(encoding="utf-8").readline().strip().split(",")
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS public.bench_demo_copy")
-        conn.execute("CREATE TABLE public.bench_demo_copy ("
-                     + ", ".join(f'"{name}" text' for name in header) + ")")
-    command = [psql_executable(), libpq_url(url), "-v", "ON_ERROR_STOP=1", "-q", "-c",
-               f"\\copy public.bench_demo_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"]
-    with stopwatch() as timer:
-        subprocess.run(command, check=True, capture_output=True)
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        conn.execute("DROP TABLE public.bench_demo_copy")
-    return timer["seconds"]
-
-
 def run() -> list[BenchResult]:
     url = database_url()
     bootstrap(url)
@@ -40,7 +24,7 @@ def run() -> list[BenchResult]:
     with stopwatch() as generation:
         if not csv_path.exists():
             write_demo_files(DATA, rows=ROWS)
-    psql_seconds = _psql_copy_seconds(url, csv_path)
+    psql_seconds, _ = psql_copy_seconds(url, csv_path, table="bench_demo_copy")
     with stopwatch() as timer:
         outcome = ingest_file(csv_path, slug="bench_demo", database_url=url, force=True)
     assert outcome.record_count == ROWS, outcome.record_count

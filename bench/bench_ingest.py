@@ -1,10 +1,11 @@
-"""Ingest speed: our CSV, JSON Lines and XLSX ingest against `psql \\copy` of the same CSV.
+"""Ingest speed: our CSV, JSON Lines, JSON array and XLSX ingest against `psql \\copy` of
+the same CSV.
 
 Run: `python -m bench.bench_ingest` (or `run()` from the bench runner). Generates a 1M-row,
-18-column 311-like CSV, the same rows as JSON Lines, and the first 50k rows as XLSX
-(written by a minimal streaming writer: openpyxl would take minutes) into bench/data/
-(git-ignored; reused when present). Figures are rows/s; the baseline is psql's \\copy of
-the CSV into an empty table in the same run, so ratio = ours / psql.
+18-column 311-like CSV and the same rows as JSON Lines, as a JSON array and as an XLSX
+workbook (written by `civic_assets.lib.xlsx_stream`) into bench/data/ (git-ignored; reused
+when present). Figures are rows/s; the baseline is psql's \\copy of the CSV into an empty
+table in the same run, so ratio = ours / psql.
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ from __future__ import annotations
 import csv
 import json
 import random
-import subprocess
-import zipfile
+from itertools import chain
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import psycopg
 
-from bench.common import BenchResult, psql_executable, result, stopwatch, write_results
+from bench.common import BenchResult, psql_copy_seconds, result, stopwatch, write_results
+from civic_assets.lib import xlsx_stream
 from civic_assets.lib.ingest import ingest_file
 from metadata.database import database_url, libpq_url
 from metadata.registry import bootstrap
 
 DATA = Path(__file__).parent / "data"
 ROWS = 1_000_000
-XLSX_ROWS = 50_000  # openpyxl reads ~80k cells/s: 50k x 18 keeps the bench short
+FORMATS = {"csv": "1M rows x 18 cols", "jsonl": "1M rows JSON Lines",
+           "json": "1M rows JSON array", "xlsx": "1M rows x 18 cols"}
+
 COLUMNS = [
     "SRNumber", "CreatedDate", "UpdatedDate", "RequestType", "Status", "RequestSource",
     "Owner", "ActionTaken", "Address", "HouseNumber", "StreetName", "ZipCode", "Latitude",
@@ -62,8 +65,9 @@ def _rows(count: int):
 
 def generate() -> dict[str, Path]:
     DATA.mkdir(parents=True, exist_ok=True)
+    (DATA / "requests_50k.xlsx").unlink(missing_ok=True)  # the old, smaller workbook
     paths = {"csv": DATA / "requests_1m.csv", "jsonl": DATA / "requests_1m.jsonl",
-             "xlsx": DATA / f"requests_{XLSX_ROWS // 1000}k.xlsx"}
+             "json": DATA / "requests_1m.json", "xlsx": DATA / "requests_1m.xlsx"}
     if not paths["csv"].exists():
         with paths["csv"].open("w", newline="") as handle:
             writer = csv.writer(handle)
@@ -73,93 +77,46 @@ def generate() -> dict[str, Path]:
         with paths["jsonl"].open("w") as handle:
             for row in _rows(ROWS):
                 handle.write(json.dumps(dict(zip(COLUMNS, row, strict=True))) + "\n")
+    if not paths["json"].exists():
+        with paths["json"].open("w") as handle:
+            handle.write("[")
+            for number, row in enumerate(_rows(ROWS)):
+                handle.write(("\n" if number == 0 else ",\n")
+                             + json.dumps(dict(zip(COLUMNS, row, strict=True))))
+            handle.write("\n]\n")
     if not paths["xlsx"].exists():
-        _write_xlsx(paths["xlsx"], _rows(XLSX_ROWS))
+        rows_xml = chain([xlsx_stream.header_row(COLUMNS)], map(_xlsx_row, _rows(ROWS)))
+        xlsx_stream.write_workbook(paths["xlsx"], sheet_name="Requests",
+                                   column_count=len(COLUMNS), row_count=ROWS + 1,
+                                   rows_xml=rows_xml)
     return paths
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _write_xlsx(path: Path, rows) -> None:
-    """A minimal valid workbook: one sheet, inline strings, numbers where they look numeric."""
-    letters = [_column_letter(i) for i in range(len(COLUMNS))]
-
-    def cell(ref: str, value: str) -> str:
+def _xlsx_row(row: list[str]) -> str:
+    """One `<row>`: numbers where the CSV text is a plain number, inline strings elsewhere."""
+    cells = []
+    for value in row:
         if value.replace(".", "", 1).lstrip("-").isdigit() and not value.startswith("0"):
-            return f'<c r="{ref}"><v>{value}</v></c>'
-        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
-
-    parts = {
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
-        'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
-        'Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+'
-        'xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
-        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-        'http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://'
-        'schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Requests" '
-        'sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships '
-        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
-        'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-    }
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
-                        b'schemas.openxmlformats.org/spreadsheetml/2006/main">')
-            # without <dimension> openpyxl scans the whole sheet once just to size it
-            sheet.write(f'<dimension ref="A1:{letters[-1]}{XLSX_ROWS + 1}"/><sheetData>'.encode())
-            for number, row in enumerate([COLUMNS, *rows], start=1):
-                cells = "".join(cell(f"{letters[i]}{number}", v) for i, v in enumerate(row))
-                sheet.write(f'<row r="{number}">{cells}</row>'.encode())
-            sheet.write(b"</sheetData></worksheet>")
-
-
-def _psql_copy_rows_per_second(url: str, path: Path) -> float:
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS public.bench_psql_copy")
-        conn.execute("CREATE TABLE public.bench_psql_copy ("
-                     + ", ".join(f'"{c.lower()}" text' for c in COLUMNS) + ")")
-    command = [psql_executable(), libpq_url(url), "-v", "ON_ERROR_STOP=1", "-q", "-c",
-               f"\\copy public.bench_psql_copy FROM '{path}' WITH (FORMAT csv, HEADER true)"]
-    with stopwatch() as timer:
-        subprocess.run(command, check=True, capture_output=True)
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        count = conn.execute("SELECT count(*) FROM public.bench_psql_copy").fetchone()[0]
-        conn.execute("DROP TABLE public.bench_psql_copy")
-    assert count == ROWS, count
-    return count / timer["seconds"]
+            cells.append(f"<c><v>{value}</v></c>")
+        else:
+            cells.append(f'<c t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+    return "<row>" + "".join(cells) + "</row>"
 
 
 def run() -> list[BenchResult]:
     url = database_url()  # CIVIC_DATABASE_URL, or the embedded default
     bootstrap(url)  # creates the database when missing
     paths = generate()
-    baseline = _psql_copy_rows_per_second(url, paths["csv"])
+    seconds, count = psql_copy_seconds(url, paths["csv"])
+    assert count == ROWS, count
+    baseline = count / seconds
     results = []
-    for fmt, label in (("csv", "1M rows x 18 cols"), ("jsonl", "1M rows JSON Lines"),
-                       ("xlsx", f"{XLSX_ROWS // 1000}k rows")):
+    for fmt, label in FORMATS.items():
         with stopwatch() as timer:
             outcome = ingest_file(paths[fmt], slug=f"bench_{fmt}", database_url=url, force=True)
-        rate = outcome.record_count / timer["seconds"]
-        results.append(result(f"ingest {fmt} ({label}) rows/s", rate, "rows/s",
-                              "psql \\copy same CSV", baseline))
+        assert outcome.record_count == ROWS, (fmt, outcome.record_count)
+        results.append(result(f"ingest {fmt} ({label}) rows/s", ROWS / timer["seconds"],
+                              "rows/s", "psql \\copy same CSV", baseline))
     # unchanged detection: the second run only hashes the file
     with stopwatch() as timer:
         outcome = ingest_file(paths["csv"], slug="bench_csv", database_url=url)
@@ -167,7 +124,7 @@ def run() -> list[BenchResult]:
     results.append(result("re-ingest unchanged 1M-row csv rows/s", ROWS / timer["seconds"],
                           "rows/s", "psql \\copy same CSV", baseline))
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        for fmt in ("csv", "jsonl", "xlsx"):
+        for fmt in FORMATS:
             conn.execute(f"DROP TABLE IF EXISTS raw.bench_{fmt}")
     return results
 

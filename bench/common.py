@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import subprocess
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -56,3 +58,32 @@ def psql_executable() -> str:
     import pgserver
 
     return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql")
+
+
+def psql_copy_seconds(url: str, path: Path, *,
+                      table: str = "bench_psql_copy") -> tuple[float, int]:
+    """Time `psql \\copy` of a CSV (with header) into an empty all-text table: the
+    baseline our ingest is measured against. Returns (seconds, rows loaded)."""
+    import psycopg
+    from psycopg import sql
+
+    from metadata.database import libpq_url
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    target = sql.Identifier("public", table)
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(target))
+        conn.execute(sql.SQL("CREATE TABLE {} ({})").format(target, sql.SQL(", ").join(
+            sql.SQL("{} text").format(sql.Identifier(name)) for name in header)))
+    command = [psql_executable(), libpq_url(url), "-v", "ON_ERROR_STOP=1", "-q", "-c",
+               f"\\copy public.{table} FROM '{path}' WITH (FORMAT csv, HEADER true)"]
+    try:
+        with stopwatch() as timer:
+            subprocess.run(command, check=True, capture_output=True)
+        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+            count = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(target)).fetchone()[0]
+    finally:
+        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(target))
+    return timer["seconds"], count

@@ -61,9 +61,8 @@ def test_dbt_deduplicated_and_added_response_time(first_publication, conn):
 
 def test_published_data_over_http_has_no_direct_identifiers(first_publication):
     with running_api() as base:
-        listing = httpx.get(f"{base}/datasets").json()
-        assert [d["slug"] for d in listing] == [SLUG]
-        assert listing[0]["row_count"] > 0
+        listing = {d["slug"]: d for d in httpx.get(f"{base}/datasets").json()}
+        assert listing[SLUG]["row_count"] > 0
 
         detail = httpx.get(f"{base}/datasets/{SLUG}").json()
         assert detail["latest_version"] == first_publication["version"]

@@ -51,11 +51,18 @@ def build_published_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
         context.log.info(
             f"published {spec.slug} version {version.version} from candidate "
             f"{version.candidate_id} ({version.row_count:,} rows)")
+        files = "\n".join(
+            f"| {fmt} | {info['bytes']:,} | `{info['sha256'][:16]}…` |"
+            for fmt, info in sorted(version.files.items()))
+        skipped = "".join(f"\n\n{fmt} not written: {why}"
+                          for fmt, why in version.skipped_formats.items())
         return dg.MaterializeResult(metadata={
             "dagster/row_count": version.row_count,
             "version": version.version,
             "candidate_id": version.candidate_id,
             "table": f"published.{version.table_name}",
+            "files": dg.MetadataValue.md(
+                "| format | bytes | sha256 |\n|---|---|---|\n" + files + skipped),
         })
 
     return _published

@@ -1,7 +1,10 @@
 """JSON (an array of records, or records at a path like `data.items`) and JSON Lines.
 
-Arrays are streamed with ijson, so a large file is never held in memory; nested objects
-and arrays inside a record are kept as JSON text.
+Arrays are streamed with ijson (its C backend, yajl2_c, when installed), so a large file is
+never held in memory; JSON Lines are parsed line by line with orjson (Rust, ~4x faster
+than the standard library), which hands any line it refuses or might read differently to
+the standard library, so values and error messages stay those of `json.loads`. Nested
+objects and arrays inside a record are kept as JSON text.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import ijson
+import orjson
 
 from civic_assets.lib.ingest.errors import IngestError
 from civic_assets.lib.ingest.readers.base import RecordStream
@@ -55,11 +59,33 @@ def _json_lines(handle: Any, path: Path, position: dict[str, int]) -> Iterator[d
         if not raw.strip():
             continue
         try:
-            value = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise IngestError(str(path), f"not valid JSON: {exc}", f"line {number}") from exc
+            value = orjson.loads(raw)
+            if value.__class__ is dict:
+                kinds = set(map(type, value.values()))
+                if (float in kinds or dict in kinds or list in kinds) and _lost_digits(value):
+                    value = json.loads(raw)
+        except ValueError:
+            # NaN, Infinity, a BOM, UTF-16, lone surrogates... or really not JSON: the
+            # standard library decides, and words the error as it always did
+            try:
+                value = json.loads(raw)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise IngestError(str(path), f"not valid JSON: {exc}",
+                                  f"line {number}") from exc
         position["record"] += 1
         yield value if isinstance(value, dict) else {"value": value}
+
+
+def _lost_digits(value: Any) -> bool:
+    """Whether orjson may have read a number differently from `json.loads`: it reads
+    integers beyond 64 bits as floats (the standard library keeps them exact)."""
+    if value.__class__ is float:
+        return not -1.8e19 < value < 1.8e19
+    if value.__class__ is dict:
+        return any(map(_lost_digits, value.values()))
+    if value.__class__ is list:
+        return any(map(_lost_digits, value))
+    return False
 
 
 def _json_array(handle: Any, path: Path, records_path: str | None,

@@ -83,3 +83,57 @@ def test_xml_records(database_url):
     assert [c["name"] for c in result.columns] == ["id", "name", "address_city"]
     assert raw_rows(database_url, "rows_xml", "id") == [("1", "Ann", "Ottawa"),
                                                        ("2", "Bob", None)]
+
+
+def test_xlsx_written_by_xlsx_stream(database_url, tmp_path):
+    """Our own export writer's workbooks (inline strings, date styles, empty `<c/>`) load
+    with the values and types a spreadsheet shows."""
+    from civic_assets.lib import xlsx_stream
+
+    date, stamp = xlsx_stream.STYLE_DATE, xlsx_stream.STYLE_DATETIME
+
+    def text(value: str) -> str:
+        return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+
+    rows = [
+        xlsx_stream.header_row(["id", "name & <kind>", "amount", "opened", "updated", "note"]),
+        (f'<row><c><v>1</v></c>{text("A &amp; B &lt;x&gt;")}<c><v>12.5</v></c>'
+         f'<c s="{date}"><v>43466</v></c><c s="{stamp}"><v>43466.5</v></c><c/></row>'),
+        (f'<row><c><v>2</v></c><c/><c><v>-3</v></c><c s="{date}"><v>45000</v></c>'
+         f'<c s="{stamp}"><v>45000.25</v></c>{text("  kept  ")}</row>'),
+        "<row><c/><c/><c/><c/><c/><c/></row>",  # an empty row is skipped
+        f'<row><c><v>3</v></c>{text("plain")}<c/><c/><c/><c/></row>',
+    ]
+    path = tmp_path / "export.xlsx"
+    xlsx_stream.write_workbook(path, sheet_name="Data & more", column_count=6,
+                               row_count=len(rows), rows_xml=rows)
+    result = ingest_file(path, slug="xlsx_stream_wb", database_url=database_url)
+    assert result.details["sheet"] == "Data & more" and result.record_count == 3
+    assert [c["original_name"] for c in result.columns][1] == "name & <kind>"
+    assert result.column_types() == {"id": "integer", "name_kind": "text", "amount": "number",
+                                     "opened": "date", "updated": "datetime", "note": "text"}
+    assert raw_rows(database_url, "xlsx_stream_wb", "id") == [
+        ("1", "A & B <x>", "12.5", "2019-01-01", "2019-01-01 12:00:00", None),
+        ("2", None, "-3", "2023-03-15", "2023-03-15 06:00:00", "  kept  "),
+        ("3", "plain", None, None, None, None),
+    ]
+
+
+def test_json_lines_read_as_the_standard_library_reads_them(tmp_path):
+    """orjson parses JSON Lines; what it would read differently (integers beyond 64 bits,
+    NaN, a BOM) goes to `json.loads`, so values never change with the parser."""
+    import json
+
+    from civic_assets.lib.ingest.readers.json import open_json
+
+    lines = [b'\xef\xbb\xbf{"id": 1, "big": 123456789012345678901234567890}',
+             b'{"id": 2, "v": NaN, "nested": {"n": [98765432109876543210987]}}',
+             b"", b'{"id": 3, "v": 1.5e300, "s": "\\u00e9"}', b"[1, 2]"]
+    path = tmp_path / "edge.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    stream = open_json(path, {}, lines=True)
+    records = list(stream.records or [])
+    stream.close()
+    expected = [json.loads(line) for line in lines if line]
+    expected[-1] = {"value": expected[-1]}
+    assert repr(records) == repr(expected)

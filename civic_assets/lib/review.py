@@ -14,15 +14,15 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from anonymization import anonymize, scan_residual_pii
-from civic_assets.lib.frames import read_table, records_preview, write_table
-from metadata.completeness import completeness
+from anonymization import Finding, anonymize, scan_residual_pii
+from civic_assets.lib.frames import read_table, write_table
+from metadata.completeness import CompletenessReport, completeness
 from metadata.dictionary import ColumnEntry, DataDictionary, infer_dictionary
-from metadata.drift import compare_to_previous, profile_frame
+from metadata.drift import DriftReport, compare_to_previous, profile_frame
 from metadata.quality import quality_report
 from metadata.registry import append_audit, create_candidate, record_checks
 from metadata.specs import DatasetSpec
-from metadata.validation import validate
+from metadata.validation import ValidationOutcome, validate
 
 # name -> (blocking, description); the asset's AssetCheckSpecs are built from this
 CHECKS: dict[str, tuple[bool, str]] = {
@@ -51,20 +51,6 @@ class CheckOutcome:
     def blocking(self) -> bool:
         return CHECKS[self.name][0]
 
-    def metadata_for_ui(self) -> dict[str, Any]:
-        import dagster as dg  # only the asset wrapper calls this
-
-        meta: dict[str, Any] = {"summary": self.summary}
-        if self.markdown:
-            meta["details"] = dg.MetadataValue.md(self.markdown)
-        for key, value in self.details.items():
-            if isinstance(value, (int, float, str, bool)):
-                meta[key] = value
-            elif isinstance(value, (dict, list)):
-                # failure counts, first failure cases, flags: browsable JSON in the UI
-                meta[key] = dg.MetadataValue.json(json.loads(json.dumps(value, default=str)))
-        return meta
-
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "blocking": self.blocking, "summary": self.summary,
                 "details": self.details}
@@ -79,7 +65,6 @@ class CandidateBundle:
     dictionary_markdown: str
     quality: dict[str, Any]
     quality_markdown: str
-    profile: dict[str, Any]
     check_results: list[CheckOutcome]
     needs_attention: bool
 
@@ -99,18 +84,6 @@ class CandidateBundle:
         types = {c["name"]: c["type"] for c in self.dictionary.get("columns", [])}
         return [{"name": str(c), "type": types.get(str(c), "text")} for c in self.frame.columns]
 
-    def ui_metadata(self) -> dict[str, Any]:
-        import dagster as dg
-
-        return {
-            "quality_score": float(self.quality.get("overall_score", 0.0)),
-            "quality_grade": str(self.quality.get("grade", "")),
-            "risk_k": int((self.anonymization.get("risk_after") or {}).get("k") or 0),
-            "preview": dg.MetadataValue.md(records_preview(self.frame)),
-            "anonymization_report": dg.MetadataValue.md(self.anonymization_markdown),
-            "quality_report_card": dg.MetadataValue.md(self.quality_markdown),
-            "data_dictionary": dg.MetadataValue.md(self.dictionary_markdown),
-        }
 
 
 def _latest_version(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
@@ -186,52 +159,14 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
                              update_frequency=spec.metadata.update_frequency,
                              dbt_test_results=dbt_test_results)
     quality_dict = {**quality.to_dict(), "profile": profile}
-    complete = completeness(spec, columns=dictionary.to_dict().get("columns"))
-    residual = scan_residual_pii(frame)
 
-    k_required = int(report_dict.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
-    k_after = (report_dict.get("risk_after") or {}).get("k")
     checks = [
-        CheckOutcome(
-            "pandera_schema", outcome.passed and not dictionary.override_problems,
-            f"{sum(outcome.failure_counts.values()):,} failing values; "
-            f"{len(dictionary.override_problems)} dictionary override problem(s)"
-            + (f"; failing rules: {', '.join(sorted(outcome.failure_counts))}"
-               if outcome.failure_counts else ""),
-            {"failing_values": sum(outcome.failure_counts.values()),
-             "failed_rules": sorted(outcome.failure_counts),
-             "failure_counts": outcome.failure_counts,
-             "missing_columns": outcome.missing_columns,
-             "unexpected_columns": outcome.unexpected_columns,
-             "override_problems": dictionary.override_problems,
-             "first_failures": outcome.failure_cases},
-            outcome.to_markdown() + (
-                "\n\n**Dictionary overrides that no longer match the data**\n\n"
-                + "\n".join(f"- {p}" for p in dictionary.override_problems)
-                if dictionary.override_problems else "")),
-        CheckOutcome(
-            "residual_pii", not residual,
-            "no personal information found" if not residual else
-            f"{len(residual)} finding(s): " + ", ".join(
-                f"{f.column} ({f.kind}, {f.count:,})" for f in residual),
-            {"findings": [f.to_dict() for f in residual]}),
-        CheckOutcome(
-            "k_anonymity", k_after is None or k_after >= k_required,
-            "no quasi-identifiers declared" if k_after is None else
-            f"k = {k_after} (policy requires k ≥ {k_required})",
-            {"k": k_after if k_after is not None else -1, "k_required": k_required}),
-        CheckOutcome(
-            "metadata_completeness", complete.passed(spec.metadata.completeness_threshold),
-            f"{complete.score:.0%} of recommended metadata filled "
-            f"(threshold {spec.metadata.completeness_threshold:.0%})"
-            + (f"; missing: {', '.join(complete.missing)}" if complete.missing else ""),
-            {"score": complete.score, "missing": complete.missing},
-            complete.to_markdown()),
-        CheckOutcome(
-            "change_since_last_publication", not drift.needs_attention,
-            "first publication" if previous is None else
-            ("; ".join(drift.flags) if drift.flags else "no significant change"),
-            drift.to_dict(), drift.to_markdown()),
+        _schema_check(outcome, dictionary),
+        _residual_pii_check(scan_residual_pii(frame)),
+        _k_anonymity_check(report_dict, spec),
+        _completeness_check(completeness(spec, columns=dictionary.to_dict().get("columns")),
+                            spec.metadata.completeness_threshold),
+        _change_check(drift, first_publication=previous is None),
     ]
     return CandidateBundle(
         frame=frame,
@@ -241,10 +176,68 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
         dictionary_markdown=dictionary.to_markdown(),
         quality=quality_dict,
         quality_markdown=quality.to_markdown(),
-        profile=profile,
         check_results=checks,
         needs_attention=drift.needs_attention,
     )
+
+
+def _schema_check(outcome: ValidationOutcome, dictionary: DataDictionary) -> CheckOutcome:
+    failing = sum(outcome.failure_counts.values())
+    problems = dictionary.override_problems
+    summary = f"{failing:,} failing values; {len(problems)} dictionary override problem(s)"
+    if outcome.failure_counts:
+        summary += f"; failing rules: {', '.join(sorted(outcome.failure_counts))}"
+    markdown = outcome.to_markdown()
+    if problems:
+        markdown += ("\n\n**Dictionary overrides that no longer match the data**\n\n"
+                     + "\n".join(f"- {p}" for p in problems))
+    return CheckOutcome(
+        "pandera_schema", outcome.passed and not problems, summary,
+        {"failing_values": failing,
+         "failed_rules": sorted(outcome.failure_counts),
+         "failure_counts": outcome.failure_counts,
+         "missing_columns": outcome.missing_columns,
+         "unexpected_columns": outcome.unexpected_columns,
+         "override_problems": problems,
+         "first_failures": outcome.failure_cases},
+        markdown)
+
+
+def _residual_pii_check(findings: list[Finding]) -> CheckOutcome:
+    summary = "no personal information found" if not findings else (
+        f"{len(findings)} finding(s): "
+        + ", ".join(f"{f.column} ({f.kind}, {f.count:,})" for f in findings))
+    return CheckOutcome("residual_pii", not findings, summary,
+                        {"findings": [f.to_dict() for f in findings]})
+
+
+def _k_anonymity_check(report: dict[str, Any], spec: DatasetSpec) -> CheckOutcome:
+    required = int(report.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
+    k = (report.get("risk_after") or {}).get("k")
+    if k is None:
+        return CheckOutcome("k_anonymity", True, "no quasi-identifiers declared",
+                            {"k": -1, "k_required": required})
+    return CheckOutcome("k_anonymity", k >= required,
+                        f"k = {k} (policy requires k ≥ {required})",
+                        {"k": k, "k_required": required})
+
+
+def _completeness_check(report: CompletenessReport, threshold: float) -> CheckOutcome:
+    summary = f"{report.score:.0%} of recommended metadata filled (threshold {threshold:.0%})"
+    if report.missing:
+        summary += f"; missing: {', '.join(report.missing)}"
+    return CheckOutcome("metadata_completeness", report.passed(threshold), summary,
+                        {"score": report.score, "missing": report.missing},
+                        report.to_markdown())
+
+
+def _change_check(drift: DriftReport, *, first_publication: bool) -> CheckOutcome:
+    if first_publication:
+        summary = "first publication"
+    else:
+        summary = "; ".join(drift.flags) if drift.flags else "no significant change"
+    return CheckOutcome("change_since_last_publication", not drift.needs_attention, summary,
+                        drift.to_dict(), drift.to_markdown())
 
 
 def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: CandidateBundle,

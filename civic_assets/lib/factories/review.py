@@ -1,5 +1,8 @@
 """`review/<slug>`: the anonymized candidate, its documents and its blocking checks."""
 
+import json
+from typing import Any
+
 import dagster as dg
 
 from civic_assets.lib.dbt_results import (
@@ -7,10 +10,25 @@ from civic_assets.lib.dbt_results import (
     latest_check_results,
     upstream_check_keys,
 )
+from civic_assets.lib.frames import records_preview
 from civic_assets.lib.keys import mart_key, raw_key, review_key
 from civic_assets.lib.resources import CivicDatabase
-from civic_assets.lib.review import CHECKS, build_candidate, register_candidate
+from civic_assets.lib.review import CHECKS, CheckOutcome, build_candidate, register_candidate
 from metadata.specs import DatasetSpec
+
+
+def _check_metadata(outcome: CheckOutcome) -> dict[str, Any]:
+    """A check's details as Dagster metadata an analyst can read in the UI."""
+    meta: dict[str, Any] = {"summary": outcome.summary}
+    if outcome.markdown:
+        meta["details"] = dg.MetadataValue.md(outcome.markdown)
+    for key, value in outcome.details.items():
+        if isinstance(value, (int, float, str, bool)):
+            meta[key] = value
+        elif isinstance(value, (dict, list)):
+            # failure counts, first failure cases, flags: browsable JSON in the UI
+            meta[key] = dg.MetadataValue.json(json.loads(json.dumps(value, default=str)))
+    return meta
 
 
 def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
@@ -48,7 +66,7 @@ def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
                 check_name=result.name, passed=result.passed,
                 severity=dg.AssetCheckSeverity.ERROR if result.blocking
                 else dg.AssetCheckSeverity.WARN,
-                metadata={"candidate_id": candidate_id, **result.metadata_for_ui()},
+                metadata={"candidate_id": candidate_id, **_check_metadata(result)},
             )
         yield dg.MaterializeResult(metadata={
             "dagster/row_count": bundle.row_count,
@@ -56,7 +74,13 @@ def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
             "table": f"review.{bundle.table_name(candidate_id)}",
             "checks_passed": bundle.checks_passed,
             "needs_attention": bundle.needs_attention,
-            **bundle.ui_metadata(),
+            "quality_score": float(bundle.quality.get("overall_score", 0.0)),
+            "quality_grade": str(bundle.quality.get("grade", "")),
+            "risk_k": int((bundle.anonymization.get("risk_after") or {}).get("k") or 0),
+            "preview": dg.MetadataValue.md(records_preview(bundle.frame)),
+            "anonymization_report": dg.MetadataValue.md(bundle.anonymization_markdown),
+            "quality_report_card": dg.MetadataValue.md(bundle.quality_markdown),
+            "data_dictionary": dg.MetadataValue.md(bundle.dictionary_markdown),
         })
 
     return _review

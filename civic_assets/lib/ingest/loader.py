@@ -10,13 +10,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from civic_assets.lib.ingest.copy_text import CopyBlockWriter, naive_line, texts_of
 from civic_assets.lib.ingest.naming import ColumnNamer
-from civic_assets.lib.ingest.readers.base import Row, to_text
+from civic_assets.lib.ingest.readers.base import Row
 from civic_assets.lib.ingest.type_detection import TypeDetector
 
 RAW_SCHEMA = "raw"
@@ -106,7 +108,7 @@ def copy_records(conn: psycopg.Connection, loaded: LoadedTable,
                  records: Iterator[dict[str, Any]]) -> None:
     """COPY keyed records whose keys may appear late: a new key ends the current COPY,
     adds the column (earlier rows get NULL) and starts a new COPY."""
-    namer, detector, preview = loaded.namer, loaded.detector, loaded.preview
+    namer = loaded.namer
     index = {original: i for i, original in enumerate(namer.originals)}
     held: dict[str, Any] | None = None
     records = iter(records)
@@ -120,9 +122,8 @@ def copy_records(conn: psycopg.Connection, loaded: LoadedTable,
                 add_columns(conn, loaded.table, added)
             else:
                 create_table(conn, loaded.table, namer.names)
-            detector.widen(len(namer.names))
-        width = len(namer.names)
-        if not width:  # the very first record decides the first columns
+            loaded.detector.widen(len(namer.names))
+        if not namer.names:  # the very first record decides the first columns
             held = next(records, None)
             if held is None:
                 return
@@ -132,29 +133,65 @@ def copy_records(conn: psycopg.Connection, loaded: LoadedTable,
         pending, held = held, None
         with conn.cursor() as cursor, cursor.copy(
                 _copy_statement(loaded.table, namer.names)) as copy:
-            source = _prepend(pending, records)
-            for record in source:
-                if any(key not in index for key in record):
-                    held = record
-                    break
-                row: list[str | None] = [None] * width
-                for key, value in record.items():
-                    row[index[key]] = to_text(value)
-                if not detector.full:
-                    detector.add(row)
-                    if len(preview) < PREVIEW_ROWS:
-                        preview.append(row)
-                copy.write_row(row)
-                loaded.record_count += 1
+            writer = CopyBlockWriter(copy, len(namer.names), encoding=conn.info.encoding)
+            # chain, not a generator: leaving the loop must not close the reader's stream
+            source = chain([pending] if pending is not None else [], records)
+            held = _copy_known_records(loaded, index, source, writer)
+            writer.flush()
         if held is None:
             return
 
 
-def _prepend(first: dict[str, Any] | None,
-             rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    if first is not None:
-        yield first
-    yield from rest
+_UNSEEN = object()
+
+
+def _copy_known_records(loaded: LoadedTable, index: dict[str, int],
+                        records: Iterator[dict[str, Any]],
+                        writer: CopyBlockWriter) -> dict[str, Any] | None:
+    """Write records until one brings a key the table lacks (returned, not written)."""
+    detector, preview = loaded.detector, loaded.preview
+    width = len(index)
+    in_order = tuple(index)  # the columns' keys, in column order
+    # per key sequence: None when it is exactly the columns in order, else positions
+    layouts: dict[tuple[str, ...], tuple[int, ...] | None] = {}
+    count = loaded.record_count
+    try:
+        for record in records:
+            keys = tuple(record)
+            layout = layouts.get(keys, _UNSEEN)
+            if layout is _UNSEEN:
+                if any(key not in index for key in keys):
+                    return record
+                layout = None if keys == in_order else tuple(index[key] for key in keys)
+                if len(layouts) < 1024:  # records with ever-varying keys: no cache
+                    layouts[keys] = layout
+            if layout is None and detector.full:
+                # the common case: every value text, none empty; the values are the row
+                values = record.values()
+                try:
+                    line = "\t".join(values)
+                except TypeError:  # None, numbers, booleans, nested values
+                    pass
+                else:
+                    if "" not in values:
+                        writer.add(line, values)
+                        count += 1
+                        continue
+            if layout is None:
+                row = texts_of(record.values())
+            else:
+                row = [None] * width
+                for position, text in zip(layout, texts_of(record.values()), strict=True):
+                    row[position] = text
+            if not detector.full:
+                detector.add(row)
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append(row)
+            writer.add(naive_line(row), row)
+            count += 1
+        return None
+    finally:
+        loaded.record_count = count
 
 
 def _table_exists(conn: psycopg.Connection, table: str) -> bool:

@@ -61,7 +61,8 @@ _STYLES = (
 )
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column index (0 → A, 26 → AA)."""
     letters = ""
     index += 1
     while index:
@@ -79,7 +80,7 @@ def write_workbook(path: Path, *, sheet_name: str, column_count: int, row_count:
                    rows_xml: Iterable[str]) -> None:
     """Write a workbook whose one sheet holds `rows_xml` (each a complete `<row>` element,
     the header first). `row_count` counts every row, header included."""
-    last = f"{_column_letter(max(column_count, 1) - 1)}{max(row_count, 1)}"
+    last = f"{column_letter(max(column_count, 1) - 1)}{max(row_count, 1)}"
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

@@ -28,6 +28,7 @@ from civic_assets.lib.ingest.errors import IngestError
 from civic_assets.lib.ingest.limits import human_bytes, max_field_bytes, max_source_bytes
 from civic_assets.lib.ingest.readers.base import RecordStream, to_text
 from civic_assets.lib.ingest.zip_safety import open_checked_zip
+from civic_assets.lib.xlsx_stream import column_letter
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -221,7 +222,7 @@ def _rows(path: Path, rows: Iterator[list[Any]], width: int, position: dict[str,
             if any(values[width:]):
                 extra = next(i for i in range(width, len(values)) if values[i] is not None)
                 raise IngestError(str(path), "a value lies right of the last header column",
-                                  f"{where()}, cell {_column_letter(extra)}{position['row']}")
+                                  f"{where()}, cell {column_letter(extra)}{position['row']}")
             del values[width:]
         if not any(values):  # texts are never "": None is the only false value
             continue
@@ -234,13 +235,3 @@ def _rows(path: Path, rows: Iterator[list[Any]], width: int, position: dict[str,
                     raise IngestError(str(path), f"a value is longer than the limit of "
                                       f"{human_bytes(limit)}", where())
         yield values
-
-
-def _column_letter(index: int) -> str:
-    """Spreadsheet column letters of a 0-based column index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

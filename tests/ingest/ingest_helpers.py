@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import psycopg
@@ -46,3 +48,20 @@ def raw_rows(database_url: str, slug: str, order_by: str | None = None) -> list[
         if order_by:
             query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_by))
         return conn.execute(query).fetchall()
+
+
+class JsonApiHandler(BaseHTTPRequestHandler):
+    """Base of the tests' local REST APIs: JSON answers, quiet logs."""
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def _send(self, body, headers=None, status=200):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

@@ -14,7 +14,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -29,7 +29,14 @@ from civic_assets.lib.keys import op_name, raw_key
 from civic_assets.lib.resources import CivicDatabase
 from metadata.database import ConnectionParts
 from metadata.specs import DatasetSpec
-from tests.ingest.ingest_helpers import CORPUS, SHARED, log_rows, raw_rows, raw_snapshot
+from tests.ingest.ingest_helpers import (
+    CORPUS,
+    SHARED,
+    JsonApiHandler,
+    log_rows,
+    raw_rows,
+    raw_snapshot,
+)
 from tests.ingest.test_bad_input import CORPUS_CASES, _bomb
 
 XLSX = SHARED / "oakland-budget/BudgetData_for_Public_Adopted_FY2016-17_Midcycle.xlsx"
@@ -191,19 +198,8 @@ def test_sql_source_through_dagster(database_url, instance, conn, secret_key):
         "1", "2024-01-02", "0.25000000000000000000")
 
 
-class _PagedApi(BaseHTTPRequestHandler):
+class _PagedApi(JsonApiHandler):
     """A JSON API behind a bearer token: next-link pages and limit/offset pages."""
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-    def _send(self, body: Any, status: int = 200) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         parts = urlsplit(self.path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,7 +14,7 @@ from civic_assets.lib.ingest import IngestError, ingest, load_credential, store_
 from civic_assets.lib.ingest.credentials import CredentialError
 from metadata.database import ConnectionParts
 from metadata.specs import Source
-from tests.ingest.ingest_helpers import log_rows, raw_rows
+from tests.ingest.ingest_helpers import JsonApiHandler, log_rows, raw_rows
 
 RECORDS = [{"id": i, "name": f"item {i}", "score": i * 1.5} for i in range(1, 26)]
 TOKEN = "tok-" + "s3cret" * 3
@@ -76,20 +76,7 @@ def test_sql_source_failure_masks_the_password(database_url, conn, secret_key):
     assert entry["status"] == "failed" and "hunter2-pw" not in json.dumps(entry, default=str)
 
 
-class _Api(BaseHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output quiet
-        pass
-
-    def _send(self, body, headers=None, status=200):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class _Api(JsonApiHandler):
     def do_GET(self):
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}

@@ -51,13 +51,15 @@ def write_file(path: Path, text: str, *, mtime: float = AN_HOUR_AGO) -> Path:
 def tick(sensor: dg.SensorDefinition, instance: dg.DagsterInstance,
          cursor: str | None) -> tuple[list[dg.RunRequest], str | None]:
     """One sensor evaluation in a fresh context (as after a daemon restart)."""
-    context = dg.build_sensor_context(instance=instance, cursor=cursor)
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor,
+        resources={"civic_db": CivicDatabase(url=os.environ["CIVIC_DATABASE_URL"])})
     data = sensor.evaluate_tick(context)
     return list(data.run_requests or []), data.cursor
 
 
-def requested_paths(requests: list[dg.RunRequest]) -> list[str]:
-    return [r.run_config["ops"]["raw__t_drop"]["config"]["path"] for r in requests]
+def requested_paths(requests: list[dg.RunRequest], slug: str = "t_drop") -> list[str]:
+    return [r.run_config["ops"][f"raw__{slug}"]["config"]["path"] for r in requests]
 
 
 def test_each_new_file_is_requested_once_across_restarts(database_url, tmp_path):
@@ -108,7 +110,29 @@ def test_each_new_file_is_requested_once_across_restarts(database_url, tmp_path)
     assert entry["status"] == "loaded" and str(first) in entry["source"]
 
 
-def test_missing_drop_folder_is_a_clear_sensor_error(tmp_path):
+def test_a_file_raw_already_holds_is_not_requested_again(database_url, tmp_path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    spec = DatasetSpec.model_validate(drop_spec("t_drop_same", drop))
+    sensor = build_file_drop_sensor(spec)
+    with dg.instance_for_test() as instance:
+        first = write_file(drop / "export.csv", "id,name\n1,a\n")
+        requests, cursor = tick(sensor, instance, None)
+        result = dg.materialize([build_raw_asset(spec)],
+                                resources={"civic_db": CivicDatabase(url=database_url)},
+                                instance=instance, run_config=requests[0].run_config)
+        assert result.success
+        # the same bytes under a new name (a re-sent export): nothing new to ingest
+        write_file(drop / "export-resent.csv", first.read_text())
+        requests, cursor = tick(sensor, instance, cursor)
+        assert requests == []
+        # new bytes are
+        changed = write_file(drop / "export-2.csv", "id,name\n1,a\n2,b\n")
+        requests, cursor = tick(sensor, instance, cursor)
+        assert requested_paths(requests, "t_drop_same") == [str(changed)]
+
+
+def test_missing_drop_folder_is_a_clear_sensor_error(database_url, tmp_path):
     spec = DatasetSpec.model_validate(drop_spec("t_drop_missing", tmp_path / "nowhere"))
     with dg.instance_for_test() as instance, pytest.raises(IngestError,
                                                           match="file-drop folder not found"):

@@ -3,6 +3,8 @@
 import dagster as dg
 
 from civic_assets.lib.ingest import new_files
+from civic_assets.lib.ingest.files import fingerprint
+from civic_assets.lib.ingest.ingest_log import latest_success
 from civic_assets.lib.keys import op_name, published_key, raw_key, until_review_selection
 from civic_assets.lib.resources import CivicDatabase
 from metadata.database import PROJECT_ROOT
@@ -61,9 +63,16 @@ def build_file_drop_sensor(spec: DatasetSpec) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Ingests each new file matching {pattern} in {spec.source.path}.",
     )
-    def file_drop_sensor(context: dg.SensorEvaluationContext):
+    def file_drop_sensor(context: dg.SensorEvaluationContext, civic_db: CivicDatabase):
         files, cursor = new_files(folder, pattern, context.cursor, min_age_seconds=2)
         context.update_cursor(cursor)
+        if files:
+            # a file whose bytes raw/<slug> already holds (loaded by hand, by `civic demo`
+            # or before a restart) would only repeat the same candidate
+            with civic_db.connect() as conn:
+                latest = latest_success(conn, spec.slug)
+            loaded = latest["sha256"] if latest else None
+            files = [path for path in files if fingerprint(path).sha256 != loaded]
         if not files:
             return dg.SkipReason(f"no new file in {folder}")
         return [

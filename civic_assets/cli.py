@@ -43,6 +43,13 @@ def cmd_db_url(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_init(args: argparse.Namespace) -> int:
+    with step("creating the database, schemas, registry tables and the API role"):
+        url = _configure()
+    print(f"  ready: {url}")
+    return 0
+
+
 def _wait_forever() -> None:
     try:
         signal.pause()
@@ -238,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     url.add_argument("--keep-running", action="store_true",
                      help="keep an embedded server running until interrupted")
     url.set_defaults(func=cmd_db_url)
+    init = db_sub.add_parser("init", help="create the schemas, registry tables and API role "
+                                          "(idempotent; every command does it too)")
+    init.set_defaults(func=cmd_db_init)
 
     formats = ["csv", "xlsx", "json", "jsonl", "xml", "geojson", "shapefile"]
     prev = sub.add_parser("preview", help="show a file's first rows, detected types and "

@@ -10,7 +10,8 @@ COPY civic_assets civic_assets
 COPY anonymization anonymization
 COPY metadata metadata
 COPY api api
-RUN pip install --no-cache-dir .
+# editable: the code finds dbt_project/ and var/ beside it, as in a checkout
+RUN pip install --no-cache-dir -e .
 
 COPY dbt_project dbt_project
 COPY workspace.yaml ./

@@ -110,11 +110,31 @@ def _spawn(command: list[str], env: dict[str, str],
         signal.signal(signal.SIGINT, previous)
 
 
+def fail_orphaned_runs(instance) -> int:
+    """Runs left 'in progress' by a platform that was stopped mid-run can never finish:
+    nothing of this Dagster home is running before `civic up` starts it. Fail them, so the
+    UI shows what happened instead of checks that spin forever."""
+    import dagster as dg
+
+    stuck = instance.get_runs(filters=dg.RunsFilter(statuses=[
+        dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
+        dg.DagsterRunStatus.CANCELING]))
+    for run in stuck:
+        instance.report_run_failed(
+            run, "the platform was stopped while this run was in progress")
+    return len(stuck)
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from civic_assets.lib.environment import dagster_home
 
     with step("starting the database and creating schemas"):
         url = _configure()
+        import dagster as dg
+
+        orphaned = fail_orphaned_runs(dg.DagsterInstance.get())
+    if orphaned:
+        print(f"  marked {orphaned} run(s) interrupted by the last shutdown as failed")
     env = dict(os.environ)
     bin_dir = Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"

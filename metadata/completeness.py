@@ -158,13 +158,16 @@ def completeness(
     *,
     columns: Any = None,
     has_bbox: bool = False,
+    has_temporal: bool = False,
     threshold: float | None = None,
 ) -> CompletenessReport:
     """Score the metadata of a spec (and its data dictionary, when given).
 
     `columns`: the data dictionary (a mapping with `columns`, or its list of columns),
     or the column names; None scores the spec's dictionary overrides. `has_bbox`: a
-    bounding box was computed from the data, which counts as spatial coverage.
+    bounding box was computed from the data, which counts as spatial coverage;
+    `has_temporal`: the data's own time span is known (the spec's timestamp column), which
+    counts as temporal coverage.
     """
     meta = spec.metadata
     shares: dict[str, float] = {}
@@ -181,7 +184,7 @@ def completeness(
         details["contact_point"] = "a name but no email address"
     shares["update_frequency"] = float(_filled(meta.update_frequency))
     shares["themes"] = float(_filled(meta.themes))
-    shares["temporal_coverage"] = float(_filled(meta.temporal_coverage.start))
+    shares["temporal_coverage"] = float(_filled(meta.temporal_coverage.start) or has_temporal)
     spatial = meta.spatial_coverage
     shares["spatial_coverage"] = float(
         _filled(spatial.name) or _filled(spatial.uri) or bool(spatial.bbox) or has_bbox

@@ -238,6 +238,8 @@ class PublishedDataset:
     bbox: list[float] | None = None
     # keywords added to the spec's, per language (see metadata/keywords.py)
     suggested_keywords: dict[str, list[str]] = field(default_factory=dict)
+    # {start, end} ISO dates of the data's own time span; used when the spec gives none
+    temporal: dict[str, str] | None = None
 
     @property
     def slug(self) -> str:
@@ -331,13 +333,15 @@ def published_dataset_from_records(
     versions: list[dict],
     *,
     bbox: list[float] | None = None,
+    temporal: dict[str, str] | None = None,
     min_keywords: int = 3,
 ) -> PublishedDataset:
     """A PublishedDataset from a spec and its catalog.versions rows (any order).
 
     When the spec lists fewer than `min_keywords` keywords in a language, suggestions
     from the title, description and the latest version's column names fill the gap
-    (0 turns this off). `bbox` (computed from the data) is used when the spec has none.
+    (0 turns this off). `bbox` and `temporal` (computed from the data) are used when the
+    spec has none.
     """
     published = []
     for row in sorted(versions, key=lambda r: int(r["version"])):
@@ -354,7 +358,8 @@ def published_dataset_from_records(
             )
         )
     dataset = PublishedDataset(
-        spec=spec, versions=published, bbox=spec.metadata.spatial_coverage.bbox or bbox
+        spec=spec, versions=published, bbox=spec.metadata.spatial_coverage.bbox or bbox,
+        temporal=temporal,
     )
     columns = published[-1].column_names if published else ()
     for language in SUPPORTED_LANGUAGES:
@@ -631,7 +636,10 @@ def _describe(graph: Graph, subject: URIRef, dataset: PublishedDataset, base_url
         graph.add(
             (subject, DCTERMS.accrualPeriodicity, _typed(graph, frequency, DCTERMS.Frequency))
         )
-    _temporal(graph, subject, meta.temporal_coverage.start, meta.temporal_coverage.end)
+    if meta.temporal_coverage.start:
+        _temporal(graph, subject, meta.temporal_coverage.start, meta.temporal_coverage.end)
+    elif dataset.temporal:
+        _temporal(graph, subject, dataset.temporal.get("start"), dataset.temporal.get("end"))
     _spatial(graph, subject, dataset)
     for theme in meta.themes:
         graph.add((subject, DCAT.theme, _theme(graph, theme, base_url)))

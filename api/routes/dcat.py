@@ -47,8 +47,10 @@ def _format(ext: str) -> str:
 def _published(spec: dict[str, Any], versions: list[dict[str, Any]]) -> PublishedDataset:
     ordered = sorted(versions, key=lambda row: row["version"])
     # the bbox computed from the latest data (or its areas' boundaries) when publishing
-    bbox = (ordered[-1].get("dcat") or {}).get("bbox") if ordered else None
-    return published_dataset_from_records(DatasetSpec.model_validate(spec), ordered, bbox=bbox)
+    latest = (ordered[-1].get("dcat") or {}) if ordered else {}
+    return published_dataset_from_records(DatasetSpec.model_validate(spec), ordered,
+                                          bbox=latest.get("bbox"),
+                                          temporal=latest.get("temporal"))
 
 
 def _rdf(graph_of: Callable[[], Graph], fmt: str, **headers: str) -> Response:

@@ -357,6 +357,20 @@ def _write_xlsx(conn: psycopg.Connection, source: _Source, path: Path, sheet: st
 # ---------------------------------------------------------------------------- bbox
 
 
+def temporal_coverage(conn: psycopg.Connection, spec: DatasetSpec,
+                      table: str) -> dict[str, str] | None:
+    """First and last day of the data, from the spec's timestamp column, as ISO dates."""
+    column = spec.validation.timestamp_column
+    if not column or column not in {name for name, _ in table_columns(conn, "published", table)}:
+        return None
+    first, last = conn.execute(sql.SQL("SELECT min({c})::date, max({c})::date FROM published.{t}")
+                               .format(c=sql.Identifier(column), t=sql.Identifier(table))
+                               ).fetchone()
+    if first is None:
+        return None
+    return {"start": first.isoformat(), "end": last.isoformat()}
+
+
 def boundaries_bbox(spec: DatasetSpec) -> list[float] | None:
     """The bbox of the spec's `anonymization.boundaries` file, when it names one.
 

@@ -18,6 +18,7 @@ from psycopg.pq import TransactionStatus
 from civic_assets.lib.exports import (
     install_version_folder,
     published_root,
+    temporal_coverage,
     version_folder,
     write_version_files,
 )
@@ -118,6 +119,7 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
             conn.execute(sql.SQL("CREATE VIEW published.{} AS SELECT * FROM published.{}").format(
                 sql.Identifier(spec.slug), sql.Identifier(table)))
             dcat = {**candidate.dcat, "bbox": exported.bbox,
+                    "temporal": temporal_coverage(conn, spec, table),
                     "skipped_formats": exported.skipped}
             record_version(conn, slug=spec.slug, version=version,
                            candidate=dataclasses.replace(candidate, dcat=dcat),

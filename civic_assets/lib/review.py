@@ -21,6 +21,7 @@ from metadata.dictionary import ColumnEntry, DataDictionary, infer_dictionary
 from metadata.drift import DriftReport, compare_to_previous, profile_frame
 from metadata.quality import quality_report
 from metadata.registry import append_audit, create_candidate, record_checks
+from metadata.spatial import bbox_from_frame
 from metadata.specs import DatasetSpec
 from metadata.validation import ValidationOutcome, validate
 
@@ -164,8 +165,11 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
         _schema_check(outcome, dictionary),
         _residual_pii_check(scan_residual_pii(frame)),
         _k_anonymity_check(report_dict, spec),
-        _completeness_check(completeness(spec, columns=dictionary.to_dict().get("columns")),
-                            spec.metadata.completeness_threshold),
+        _completeness_check(
+            completeness(spec, columns=dictionary.to_dict().get("columns"),
+                         has_bbox=_has_bbox(spec, frame),
+                         has_temporal=_has_timestamps(spec, frame)),
+            spec.metadata.completeness_threshold),
         _change_check(drift, first_publication=previous is None),
     ]
     return CandidateBundle(
@@ -179,6 +183,17 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
         check_results=checks,
         needs_attention=drift.needs_attention,
     )
+
+
+def _has_bbox(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
+    """Publishing computes a bbox from coordinates or the policy's boundary polygons."""
+    return bool(spec.anonymization.get("boundaries")) or bbox_from_frame(frame) is not None
+
+
+def _has_timestamps(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
+    """Publishing computes the temporal coverage from the spec's timestamp column."""
+    column = spec.validation.timestamp_column
+    return bool(column) and column in frame.columns and bool(frame[column].notna().any())
 
 
 def _schema_check(outcome: ValidationOutcome, dictionary: DataDictionary) -> CheckOutcome:

@@ -146,3 +146,11 @@ def test_markdown_lists_every_field_and_the_verdict():
     assert "held back" in text and "88%" in text
     for name in WEIGHTS:
         assert f"`{name}`" in text
+
+
+def test_a_time_span_computed_from_the_data_counts_as_temporal_coverage():
+    spec = DatasetSpec.model_validate({
+        "slug": "timed", "title": {"en": "T", "fr": "T"},
+        "source": {"type": "file", "path": "t.csv"}})
+    assert "temporal_coverage" in completeness(spec).missing
+    assert "temporal_coverage" not in completeness(spec, has_temporal=True).missing

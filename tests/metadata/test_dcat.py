@@ -24,6 +24,7 @@ from metadata.dcat import (
     ShapesNotFoundError,
     build_catalog_graph,
     dataset_graph,
+    dataset_uri,
     negotiate_format,
     published_dataset_from_records,
     serialize,
@@ -419,3 +420,21 @@ def test_bbox_to_wkt_is_longitude_first():
     assert bbox_to_wkt([-75.5, 45.25, -75.0, 45.5]) == (
         "POLYGON((-75.5 45.25, -75.5 45.5, -75 45.5, -75 45.25, -75.5 45.25))"
     )
+
+
+def test_temporal_coverage_comes_from_the_data_when_the_spec_has_none():
+    spec = make_spec("service_calls", temporal_coverage={})
+    dataset = published_dataset_from_records(
+        spec, version_rows("service_calls"), temporal={"start": "2025-11-02", "end": "2026-11-01"})
+    graph = dataset_graph(CATALOG, dataset, base_url=BASE)
+    subject = URIRef(dataset_uri(BASE, "service_calls"))
+    period = graph.value(subject, DCTERMS.temporal)
+    dates = {str(o) for o in graph.objects(period, None) if isinstance(o, Literal)}
+    assert {"2025-11-02", "2026-11-01"} <= dates
+    assert validate_dcat(graph)[0]
+    # the spec's own coverage wins
+    declared = dataset_graph(CATALOG, published_dataset_from_records(
+        make_spec("service_calls"), version_rows("service_calls"),
+        temporal={"start": "2025-11-02", "end": "2026-11-01"}), base_url=BASE)
+    period = declared.value(subject, DCTERMS.temporal)
+    assert "2019-01-01" in {str(o) for o in declared.objects(period, None)}

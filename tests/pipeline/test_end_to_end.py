@@ -38,6 +38,13 @@ def test_candidate_passed_its_checks_and_was_audited(first_publication, conn):
     candidate = get_candidate(conn, first_publication["candidate_id"])
     assert candidate.checks_passed is True, candidate.checks
     assert candidate.status == "published"
+    # the data's own time span and area count as coverage, and reach the catalogue
+    assert "temporal_coverage" not in candidate.checks["metadata_completeness"]["details"][
+        "missing"]
+    dcat = conn.execute("SELECT dcat FROM catalog.versions WHERE candidate_id = %s",
+                        (candidate.id,)).fetchone()[0]
+    assert dcat["temporal"]["start"] <= dcat["temporal"]["end"] <= "2026-11-01"
+    assert len(dcat["bbox"]) == 4
     actions = {row[0] for row in conn.execute(
         "SELECT action FROM catalog.audit_log WHERE slug = %s", (SLUG,))}
     assert {"anonymization.step", "candidate.created", "approval.approved", "publish"} <= actions

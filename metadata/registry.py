@@ -60,34 +60,35 @@ def append_audit(
     """Append one entry to the hash-chained audit log and return its hash.
 
     Each hash covers the previous hash, so editing or deleting any past entry breaks
-    every later link (see `verify_audit_chain`).
+    every later link (see `verify_audit_chain`). The hashing lives in SQL
+    (`catalog.append_audit`) so that decisions recorded there chain the same way.
     """
-    details = details or {}
-    with conn.transaction():
-        conn.execute("LOCK TABLE catalog.audit_log IN SHARE ROW EXCLUSIVE MODE")
-        row = conn.execute("SELECT hash FROM catalog.audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        prev = row[0] if row else GENESIS_HASH
-        at = conn.execute("SELECT now()").fetchone()[0]
-        payload = "|".join([prev, _utc(at), actor, action, slug or "", _canonical(details)])
-        digest = hashlib.sha256(payload.encode()).hexdigest()
-        conn.execute(
-            "INSERT INTO catalog.audit_log (at, actor, action, slug, details, prev_hash, hash)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (at, actor, action, slug, _canonical(details), prev, digest),
-        )
-    return digest
+    row = conn.execute(
+        "SELECT catalog.append_audit(%s, %s, %s, %s::jsonb)",
+        (actor, action, slug, _canonical(details or {})),
+    ).fetchone()
+    return row[0]
 
 
 def verify_audit_chain(conn: psycopg.Connection) -> tuple[bool, int | None]:
-    """Recompute every link; return (intact, id of the first broken entry)."""
+    """Recompute every link; return (intact, id of the first broken entry).
+
+    Scheme 1 entries were hashed in Python (below); scheme 2 entries by
+    `catalog.append_audit`, recomputed here with the same SQL function.
+    """
     prev = GENESIS_HASH
     rows = conn.execute(
-        "SELECT id, at, actor, action, slug, details, prev_hash, hash"
+        "SELECT id, at, actor, action, slug, details, prev_hash, hash, scheme,"
+        " catalog.audit_hash(prev_hash, at, actor, action, slug, details)"
         " FROM catalog.audit_log ORDER BY id"
     )
-    for id_, at, actor, action, slug, details, prev_hash, digest in rows:
-        payload = "|".join([prev, _utc(at), actor, action, slug or "", _canonical(details)])
-        if prev_hash != prev or hashlib.sha256(payload.encode()).hexdigest() != digest:
+    for id_, at, actor, action, slug, details, prev_hash, digest, scheme, sql_digest in rows:
+        if scheme == 1:
+            payload = "|".join([prev, _utc(at), actor, action, slug or "", _canonical(details)])
+            expected = hashlib.sha256(payload.encode()).hexdigest()
+        else:
+            expected = sql_digest
+        if prev_hash != prev or expected != digest:
             return False, id_
         prev = digest
     return True, None
@@ -134,13 +135,16 @@ def create_candidate(
     columns: list[dict[str, Any]], anonymization: dict[str, Any] | None = None,
     dictionary: dict[str, Any] | None = None, quality: dict[str, Any] | None = None,
     dcat: dict[str, Any] | None = None, run_id: str | None = None,
+    preview: list[dict[str, Any]] | None = None,
 ) -> int:
     row = conn.execute(
         "INSERT INTO catalog.candidates (slug, table_name, row_count, columns, anonymization,"
-        " dictionary, quality, dcat, dagster_run_id) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+        " dictionary, quality, dcat, dagster_run_id, preview)"
+        " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
         " RETURNING id",
         (slug, table_name, row_count, json.dumps(columns), _json(anonymization),
-         _json(dictionary), _json(quality), _json(dcat), run_id),
+         _json(dictionary), _json(quality), _json(dcat), run_id,
+         json.dumps(preview or [], default=str)),
     ).fetchone()
     return row[0]
 
@@ -189,62 +193,49 @@ def latest_candidate(conn: psycopg.Connection, *, slug: str) -> Candidate | None
     return Candidate(**row) if row else None
 
 
+def _approval_refusal(error: psycopg.errors.RaiseException) -> ApprovalError | None:
+    if error.diag.message_hint == "civic.approval":
+        return ApprovalError(error.diag.message_primary)
+    return None
+
+
 def record_decision(
     conn: psycopg.Connection, *, candidate_id: int, role: str, reviewer: str,
     decision: str, comment: str | None = None, chain: list[str],
-) -> None:
-    """Record one reviewer's decision, in chain order, and append it to the audit log."""
-    with conn.transaction():
-        candidate = get_candidate(conn, candidate_id)
-        if candidate is None:
-            raise ApprovalError(f"candidate {candidate_id} does not exist")
-        if candidate.status not in ("pending",):
-            raise ApprovalError(
-                f"candidate {candidate_id} of '{candidate.slug}' is {candidate.status}; "
-                "only pending candidates take decisions")
-        if decision not in ("approved", "rejected"):
-            raise ApprovalError(f"decision must be 'approved' or 'rejected', not {decision!r}")
-        if role not in chain:
-            raise ApprovalError(f"role {role!r} is not in the approval chain {chain}")
-        done = approved_roles(conn, candidate_id=candidate_id)
-        expected = next((r for r in chain if r not in done), None)
-        if role != expected:
-            raise ApprovalError(
-                f"the approval chain is signed in order {chain}; the next signature is "
-                f"{expected!r}, not {role!r}")
-        if decision == "approved" and candidate.checks_passed is not True:
-            raise ApprovalError(
-                f"candidate {candidate_id} of '{candidate.slug}' has not passed its checks")
-        if (decision == "approved" and candidate.needs_attention
-                and not candidate.attention_acknowledged_by):
-            raise ApprovalError(
-                f"candidate {candidate_id} of '{candidate.slug}' needs attention: acknowledge the "
-                "flagged changes before approving")
-        conn.execute(
-            "INSERT INTO catalog.approvals (candidate_id, role, reviewer, decision, comment)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            (candidate_id, role, reviewer, decision, comment),
-        )
-        if decision == "rejected":
-            conn.execute("UPDATE catalog.candidates SET status = 'rejected' WHERE id = %s",
-                         (candidate_id,))
-        elif set(chain) <= done | {role}:
-            conn.execute("UPDATE catalog.candidates SET status = 'approved' WHERE id = %s",
-                         (candidate_id,))
-        append_audit(conn, actor=reviewer, action=f"approval.{decision}", slug=candidate.slug,
-                     details={"candidate_id": candidate_id, "role": role, "comment": comment})
+) -> str:
+    """Record one reviewer's decision and append it to the audit log; return the
+    candidate's status afterwards.
+
+    The rule (chain order, checks passed, flagged changes acknowledged, a rejection ends
+    the chain) lives in SQL, `catalog.record_decision`, shared by the CLI, the pipeline and
+    the approval pages; a refusal raises ApprovalError with its message.
+    """
+    try:
+        with conn.transaction():
+            row = conn.execute(
+                "SELECT catalog.record_decision(%s, %s, %s, %s, %s, %s::text[])",
+                (candidate_id, role, reviewer, decision, comment, list(chain)),
+            ).fetchone()
+    except psycopg.errors.RaiseException as error:
+        refusal = _approval_refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from None
+    return row[0]
 
 
 def acknowledge_attention(conn: psycopg.Connection, *, candidate_id: int,
                           reviewer: str) -> None:
-    conn.execute(
-        "UPDATE catalog.candidates SET attention_acknowledged_by = %s WHERE id = %s",
-        (reviewer, candidate_id),
-    )
-    candidate = get_candidate(conn, candidate_id)
-    append_audit(conn, actor=reviewer, action="attention.acknowledged",
-                 slug=candidate.slug if candidate else None,
-                 details={"candidate_id": candidate_id})
+    """Record that `reviewer` saw the changes flagged on a pending candidate."""
+    try:
+        with conn.transaction():
+            conn.execute("SELECT catalog.acknowledge_attention(%s, %s)",
+                         (candidate_id, reviewer))
+    except psycopg.errors.RaiseException as error:
+        refusal = _approval_refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from None
 
 
 def approved_roles(conn: psycopg.Connection, *, candidate_id: int) -> set[str]:

@@ -88,7 +88,34 @@ def test_api_role_reads_only_published_and_catalog(database_url, conn):
     with psycopg.connect(libpq_url(api_url), autocommit=True) as api:
         api.execute("SELECT * FROM published.open_table")
         api.execute("SELECT * FROM catalog.versions")
+        # the approval pages: candidate reports and a preview, never the review tables
+        api.execute("SELECT id, checks, quality, preview FROM catalog.candidates")
+        api.execute("SELECT * FROM catalog.approval_requests")
         for table in ("raw.secret_people", "review.secret_candidate", "staging.secret_stage",
-                      "catalog.candidates", "catalog.ingest_log", "catalog.credentials"):
+                      "catalog.ingest_log", "catalog.credentials", "catalog.audit_log"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 api.execute(f"SELECT * FROM {table}")
+
+
+def test_api_role_decides_only_through_the_chain_rule(database_url, conn):
+    cid = _candidate(conn)
+    api_url = ConnectionParts.from_url(database_url).url(user="civic_api")
+    with psycopg.connect(libpq_url(api_url), autocommit=True) as api:
+        for statement in (
+            ("INSERT INTO catalog.approvals (candidate_id, role, reviewer, decision)"
+            f" VALUES ({cid}, 'data_owner', 'x', 'approved')"),
+            ("INSERT INTO catalog.audit_log (actor, action, prev_hash, hash)"
+            " VALUES ('x', 'y', 'z', 'w')"),
+            "SELECT catalog.append_audit('x', 'y', NULL, '{}')",
+            f"UPDATE catalog.candidates SET status = 'approved' WHERE id = {cid}",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                api.execute(statement)
+        with pytest.raises(ApprovalError, match="next signature is 'data_owner'"):
+            record_decision(api, candidate_id=cid, role="privacy_reviewer", reviewer="p",
+                            decision="approved", chain=CHAIN)
+        for role in CHAIN:
+            record_decision(api, candidate_id=cid, role=role, reviewer="r",
+                            decision="approved", chain=CHAIN)
+    assert assert_publishable(conn, candidate_id=cid, chain=CHAIN).status == "approved"
+    assert verify_audit_chain(conn) == (True, None)

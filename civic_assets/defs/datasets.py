@@ -6,7 +6,11 @@ from civic_assets.lib.environment import DATASETS_DIR
 from civic_assets.lib.factories.published import build_published_asset
 from civic_assets.lib.factories.raw import build_raw_asset
 from civic_assets.lib.factories.review import build_review_asset
-from civic_assets.lib.factories.sensors import build_approval_sensor, build_file_drop_sensor
+from civic_assets.lib.factories.sensors import (
+    build_approval_sensor,
+    build_candidate_sensor,
+    build_file_drop_sensor,
+)
 from civic_assets.lib.keys import until_review_selection
 from metadata.specs import load_specs
 
@@ -14,7 +18,8 @@ from metadata.specs import load_specs
 @dg.definitions
 def dataset_definitions() -> dg.Definitions:
     specs = load_specs(DATASETS_DIR)
-    assets, schedules, sensors = [], [], [build_approval_sensor(specs)]
+    assets, schedules, sensors = [], [], [build_approval_sensor(specs),
+                                      build_candidate_sensor(specs)]
     for spec in specs:
         if spec.source.type == "file_drop":
             sensors.append(build_file_drop_sensor(spec))

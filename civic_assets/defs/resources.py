@@ -2,12 +2,15 @@
 
 import dagster as dg
 
-from civic_assets.lib.environment import configure_environment
-from civic_assets.lib.resources import CivicDatabase
+from civic_assets.lib.environment import configure_environment, mail_settings
+from civic_assets.lib.resources import CivicDatabase, Mailer
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
     # resolves CIVIC_DATABASE_URL (or the embedded default) and exports dbt's settings
     configure_environment(bootstrap_database=False)
-    return dg.Definitions(resources={"civic_db": CivicDatabase(url=dg.EnvVar("CIVIC_DATABASE_URL"))})
+    return dg.Definitions(resources={
+        "civic_db": CivicDatabase(url=dg.EnvVar("CIVIC_DATABASE_URL")),
+        "mailer": Mailer(**mail_settings()),
+    })

@@ -39,6 +39,18 @@ def dbt_environment(url: str) -> dict[str, str]:
     }
 
 
+def mail_settings() -> dict[str, str | int]:
+    """The Mailer resource's settings: SMTP server, sender, and the API's public address
+    that links in reviewer mails point to. No host: mails are recorded as not sent."""
+    return {
+        "smtp_host": os.environ.get("CIVIC_SMTP_HOST", ""),
+        "smtp_port": int(os.environ.get("CIVIC_SMTP_PORT") or 25),
+        "sender": os.environ.get("CIVIC_SMTP_FROM") or "open.data@localhost",
+        "public_base_url": (os.environ.get("CIVIC_PUBLIC_BASE_URL")
+                            or "http://127.0.0.1:8000").rstrip("/"),
+    }
+
+
 def configure_environment(*, bootstrap_database: bool = True) -> str:
     """Resolve the database, export derived settings for children, return the URL."""
     url = database_url()

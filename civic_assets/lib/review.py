@@ -40,6 +40,9 @@ CHECKS: dict[str, tuple[bool, str]] = {
 }
 
 
+PREVIEW_ROWS = 20
+
+
 @dataclass
 class CheckOutcome:
     name: str
@@ -80,6 +83,11 @@ class CandidateBundle:
     @staticmethod
     def table_name(candidate_id: int) -> str:
         return f"candidate_{candidate_id}"
+
+    def preview(self, rows: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
+        """The first rows of the anonymized candidate, JSON-ready, for the approval pages
+        (the API's role cannot read the review table itself)."""
+        return json.loads(self.frame.head(rows).to_json(orient="records", date_format="iso"))
 
     def columns(self) -> list[dict[str, str]]:
         types = {c["name"]: c["type"] for c in self.dictionary.get("columns", [])}
@@ -265,7 +273,8 @@ def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: Cand
         candidate_id = create_candidate(
             conn, slug=spec.slug, table_name="pending", row_count=bundle.row_count,
             columns=bundle.columns(), anonymization=bundle.anonymization,
-            dictionary=bundle.dictionary, quality=bundle.quality, run_id=run_id)
+            dictionary=bundle.dictionary, quality=bundle.quality, run_id=run_id,
+            preview=bundle.preview())
         table = bundle.table_name(candidate_id)
         write_table(conn, bundle.frame, "review", table)
         conn.execute("UPDATE catalog.candidates SET table_name = %s WHERE id = %s",

@@ -1,4 +1,6 @@
 -- The API's role: SELECT on published and the public parts of catalog, nothing else.
+-- Decisions go through catalog.record_decision (SECURITY DEFINER), which holds the
+-- approval chain rule and appends the audit entry; the role has no rights on audit_log.
 -- {role} and {database} are filled in by metadata.registry.
 REVOKE ALL ON SCHEMA raw, staging, marts, review FROM {role};
 REVOKE ALL ON ALL TABLES IN SCHEMA raw, staging, marts, review FROM {role};
@@ -6,6 +8,11 @@ GRANT CONNECT ON DATABASE "{database}" TO {role};
 GRANT USAGE ON SCHEMA published, catalog TO {role};
 GRANT SELECT ON ALL TABLES IN SCHEMA published TO {role};
 ALTER DEFAULT PRIVILEGES IN SCHEMA published GRANT SELECT ON TABLES TO {role};
-GRANT SELECT ON catalog.datasets, catalog.versions, catalog.approvals TO {role};
-GRANT INSERT ON catalog.approvals, catalog.usage_events TO {role};
+-- candidates: reports, checks and a 20-row anonymized preview; never the review tables
+GRANT SELECT ON catalog.datasets, catalog.versions, catalog.approvals, catalog.candidates,
+    catalog.approval_requests TO {role};
+GRANT INSERT ON catalog.usage_events TO {role};
+REVOKE INSERT ON catalog.approvals FROM {role};
+GRANT EXECUTE ON FUNCTION catalog.record_decision(bigint, text, text, text, text, text[]),
+    catalog.acknowledge_attention(bigint, text) TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA catalog TO {role};

@@ -48,6 +48,10 @@ def test_candidate_passed_its_checks_and_was_audited(first_publication, conn):
     actions = {row[0] for row in conn.execute(
         "SELECT action FROM catalog.audit_log WHERE slug = %s", (SLUG,))}
     assert {"anonymization.step", "candidate.created", "approval.approved", "publish"} <= actions
+    # the approval pages' preview: 20 anonymized records, stored with the candidate
+    preview = conn.execute("SELECT preview FROM catalog.candidates WHERE id = %s",
+                           (candidate.id,)).fetchone()[0]
+    assert len(preview) == 20 and not set(preview[0]) & DIRECT_IDENTIFIERS
 
 
 def test_ingest_was_logged_with_hash_and_count(first_publication, conn):

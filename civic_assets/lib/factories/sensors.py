@@ -6,7 +6,8 @@ from civic_assets.lib.ingest import new_files
 from civic_assets.lib.ingest.files import fingerprint
 from civic_assets.lib.ingest.ingest_log import latest_success
 from civic_assets.lib.keys import op_name, published_key, raw_key, until_review_selection
-from civic_assets.lib.resources import CivicDatabase
+from civic_assets.lib.resources import CivicDatabase, Mailer
+from civic_assets.lib.review_requests import notify_reviewers
 from metadata.database import PROJECT_ROOT
 from metadata.registry import approved_unpublished_candidates
 from metadata.specs import DatasetSpec
@@ -45,6 +46,31 @@ def build_approval_sensor(specs: list[DatasetSpec]) -> dg.SensorDefinition:
         ]
 
     return approval_sensor
+
+
+def build_candidate_sensor(specs: list[DatasetSpec]) -> dg.SensorDefinition:
+    """Open an approval request for the next reviewer role of each candidate whose checks
+    passed, and mail that role's reviewers a single-use link to the approval page.
+
+    It also asks the next role after each approval (on its next tick) and sends a
+    rejection's feedback to the data owner role. It starts no runs.
+    """
+
+    @dg.sensor(
+        name="candidate_sensor",
+        minimum_interval_seconds=30,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Asks each candidate's next reviewer role to sign off, by e-mail.",
+    )
+    def candidate_sensor(context: dg.SensorEvaluationContext, civic_db: CivicDatabase,
+                         mailer: Mailer):
+        with civic_db.connect(autocommit=True) as conn:
+            outcome = notify_reviewers(conn, specs, mailer)
+        for failure in outcome.failed:
+            context.log.warning(f"mail not delivered: {failure}")
+        return dg.SkipReason(outcome.summary())
+
+    return candidate_sensor
 
 
 def build_file_drop_sensor(spec: DatasetSpec) -> dg.SensorDefinition:

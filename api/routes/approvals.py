@@ -59,7 +59,9 @@ def _page(request: Request, found: dict[str, Any], token: str, *, status_code: i
         "quality": found["quality"] or {},
         "anonymization": anonymization,
         "preview": preview,
-        "preview_columns": list(preview[0]) if preview else [],
+        # the candidate's own column order (a jsonb object does not keep it)
+        "preview_columns": [c["name"] for c in found["columns"] or []] or (
+            list(preview[0]) if preview else []),
         "checklist": checklist(found["role"]),
         "prepared_at": found["candidate_created_at"].astimezone(UTC).strftime(
             "%Y-%m-%d %H:%M UTC"),

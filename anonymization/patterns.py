@@ -102,16 +102,9 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 @lru_cache(maxsize=1)
 def person_name_in_text() -> str:
-    """A listed given name followed by a capitalized word, or a title and a surname.
-
-    Streets named for people are not people: "St. Laurent Boulevard" or "Patrick
-    Street" is a place, so a name after Saint/St./Ste. or before a street type is not one.
-    """
-    not_a_saint = r"(?<!\bSt\. )(?<!\bSt )(?<!\bSte\. )(?<!Saint )(?<!Sainte )(?<!Saint-)"
-    not_a_street = rf"(?!(?i:{_STREET_TYPES})\b)"
+    """A listed given name followed by a capitalized word, or a title and a surname."""
     return (
-        rf"(?:{not_a_saint}(?:{_alternation(first_names())})(?:-{_WORD})?[ ]+{not_a_street}"
-        rf"{_WORD}(?:[ -]{_WORD})?"
+        rf"(?:(?:{_alternation(first_names())})(?:-{_WORD})?[ ]+{_WORD}(?:[ -]{_WORD})?"
         rf"|{TITLES}[ ]+{_WORD})"
     )
 

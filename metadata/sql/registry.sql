@@ -166,6 +166,27 @@ BEGIN
     RAISE EXCEPTION USING MESSAGE = message, HINT = 'civic.approval';
 END $$;
 
+-- The candidate a decision is about, locked (decisions on one candidate are serialized);
+-- refused unless it exists and is still pending.
+CREATE OR REPLACE FUNCTION catalog.lock_pending_candidate(p_candidate_id bigint)
+RETURNS catalog.candidates
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+    c catalog.candidates%ROWTYPE;
+BEGIN
+    SELECT * INTO c FROM catalog.candidates WHERE id = p_candidate_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM catalog.refuse_decision(format('candidate %s does not exist', p_candidate_id));
+    END IF;
+    IF c.status <> 'pending' THEN
+        PERFORM catalog.refuse_decision(format(
+            'candidate %s of ''%s'' is %s; only pending candidates take decisions',
+            c.id, c.slug, c.status));
+    END IF;
+    RETURN c;
+END $$;
+REVOKE ALL ON FUNCTION catalog.lock_pending_candidate(bigint) FROM PUBLIC;
+
 -- The approval chain rule, in one place for the CLI, the pipeline and the approval pages:
 -- signatures in chain order, only on a pending candidate whose checks passed and whose
 -- flagged changes were acknowledged; a rejection ends the chain. Appends the audit entry.
@@ -181,16 +202,7 @@ DECLARE
     v_expected text;
     v_status text;
 BEGIN
-    -- the row lock serializes decisions on one candidate
-    SELECT * INTO c FROM catalog.candidates WHERE id = p_candidate_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM catalog.refuse_decision(format('candidate %s does not exist', p_candidate_id));
-    END IF;
-    IF c.status <> 'pending' THEN
-        PERFORM catalog.refuse_decision(format(
-            'candidate %s of ''%s'' is %s; only pending candidates take decisions',
-            c.id, c.slug, c.status));
-    END IF;
+    c := catalog.lock_pending_candidate(p_candidate_id);
     IF p_decision IS NULL OR p_decision NOT IN ('approved', 'rejected') THEN
         PERFORM catalog.refuse_decision(format(
             'decision must be ''approved'' or ''rejected'', not %L', p_decision));
@@ -243,15 +255,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     c catalog.candidates%ROWTYPE;
 BEGIN
-    SELECT * INTO c FROM catalog.candidates WHERE id = p_candidate_id FOR UPDATE;
-    IF NOT FOUND THEN
-        PERFORM catalog.refuse_decision(format('candidate %s does not exist', p_candidate_id));
-    END IF;
-    IF c.status <> 'pending' THEN
-        PERFORM catalog.refuse_decision(format(
-            'candidate %s of ''%s'' is %s; only pending candidates take decisions',
-            c.id, c.slug, c.status));
-    END IF;
+    c := catalog.lock_pending_candidate(p_candidate_id);
     UPDATE catalog.candidates SET attention_acknowledged_by = p_reviewer WHERE id = c.id;
     PERFORM catalog.append_audit(p_reviewer, 'attention.acknowledged', c.slug,
         jsonb_build_object('candidate_id', c.id));

@@ -51,6 +51,8 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 
 def _wait_forever() -> None:
+    # SIGTERM too must unwind normally, so that an embedded server is stopped on exit
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         signal.pause()
     except KeyboardInterrupt:

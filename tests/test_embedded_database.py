@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -41,3 +43,9 @@ def test_civic_db_url_starts_an_embedded_server(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+    # the server stops with the process that started it: nothing is left running
+    socket = Path(parts.host) / f".s.PGSQL.{parts.port}"
+    deadline = time.time() + 10
+    while socket.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not socket.exists()

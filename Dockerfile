@@ -9,6 +9,8 @@ COPY pyproject.toml README.md ./
 COPY civic_assets civic_assets
 COPY anonymization anonymization
 COPY metadata metadata
+COPY quality quality
+COPY catalog catalog
 COPY api api
 # editable: the code finds dbt_project/ and var/ beside it, as in a checkout
 RUN pip install --no-cache-dir -e .

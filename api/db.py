@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from psycopg_pool import ConnectionPool
 
-from metadata.database import libpq_url
+from catalog.database import libpq_url
 
 
 def open_pool(url: str, *, size: int) -> ConnectionPool:

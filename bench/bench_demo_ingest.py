@@ -8,10 +8,10 @@ from pathlib import Path
 import psycopg
 
 from bench.common import BenchResult, psql_copy_seconds, result, stopwatch
-from civic_assets.lib.demo_data import write_demo_files
-from civic_assets.lib.ingest import ingest_file
-from metadata.database import database_url, libpq_url
-from metadata.registry import bootstrap
+from catalog.database import database_url, libpq_url
+from catalog.registry import bootstrap
+from civic_assets.demo.generator import write_demo_files
+from civic_assets.ingest import ingest_file
 
 DATA = Path(__file__).parent / "data" / "demo"
 ROWS = 1_000_000

@@ -3,7 +3,7 @@ the same CSV.
 
 Run: `python -m bench.bench_ingest` (or `run()` from the bench runner). Generates a 1M-row,
 18-column 311-like CSV and the same rows as JSON Lines, as a JSON array and as an XLSX
-workbook (written by `civic_assets.lib.xlsx_stream`) into bench/data/ (git-ignored; reused
+workbook (written by `civic_assets.publish.xlsx`) into bench/data/ (git-ignored; reused
 when present). Figures are rows/s; the baseline is psql's \\copy of the CSV into an empty
 table in the same run, so ratio = ours / psql.
 """
@@ -20,10 +20,10 @@ from xml.sax.saxutils import escape
 import psycopg
 
 from bench.common import BenchResult, psql_copy_seconds, result, stopwatch, write_results
-from civic_assets.lib import xlsx_stream
-from civic_assets.lib.ingest import ingest_file
-from metadata.database import database_url, libpq_url
-from metadata.registry import bootstrap
+from catalog.database import database_url, libpq_url
+from catalog.registry import bootstrap
+from civic_assets.ingest import ingest_file
+from civic_assets.publish import xlsx as xlsx_stream
 
 DATA = Path(__file__).parent / "data"
 ROWS = 1_000_000

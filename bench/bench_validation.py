@@ -15,10 +15,10 @@ import pandas as pd
 
 from bench.common import BenchResult, result, stopwatch
 from metadata.dictionary import infer_dictionary
-from metadata.drift import compare_to_previous, profile_frame
-from metadata.quality import quality_report
 from metadata.specs import ConsistencyRule, DictionaryColumn, Validation
-from metadata.validation import validate
+from quality.drift import compare_to_previous, profile_frame
+from quality.report_card import quality_report
+from quality.validation import validate
 
 ROWS = 1_000_000
 SEED = 20240611

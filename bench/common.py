@@ -67,7 +67,7 @@ def psql_copy_seconds(url: str, path: Path, *,
     import psycopg
     from psycopg import sql
 
-    from metadata.database import libpq_url
+    from catalog.database import libpq_url
 
     with path.open(encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))

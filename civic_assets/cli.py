@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from metadata.database import PROJECT_ROOT
+from catalog.database import PROJECT_ROOT
 
 DEMO_REVIEWER = "Demo Reviewer (automatic demo approval, not a real sign-off)"
 
@@ -26,7 +26,7 @@ def step(message: str):
 
 
 def _configure() -> str:
-    from civic_assets.lib.environment import configure_environment, dagster_home
+    from civic_assets.settings import configure_environment, dagster_home
 
     url = configure_environment()
     dagster_home()
@@ -34,7 +34,7 @@ def _configure() -> str:
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
-    from metadata.database import database_url
+    from catalog.database import database_url
 
     if args.keep_running:
         print(database_url(), flush=True)
@@ -61,7 +61,7 @@ def _wait_forever() -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("CIVIC_LOG_LEVEL", "WARNING")
-    from civic_assets.lib.demo_data import default_as_of, write_demo_files
+    from civic_assets.demo.generator import default_as_of, write_demo_files
 
     with step("starting the database and creating schemas"):
         url = _configure()
@@ -70,7 +70,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("  service_requests is already published; nothing to do (run `civic demo` to "
               "load a fresh demo anyway)")
         return 0
-    from civic_assets.lib.pipeline import dataset_spec
+    from civic_assets.runner import dataset_spec
 
     # the spec's drop folder, so a running file-drop sensor would see the same file
     drop = Path(dataset_spec("service_requests").source.path)
@@ -78,7 +78,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         files = write_demo_files(drop, rows=args.rows, seed=args.seed, as_of=default_as_of())
     print(f"  wrote {files.requests_csv}")
 
-    from civic_assets.lib.pipeline import approve_all, materialize_until_review, publish
+    from civic_assets.runner import approve_all, materialize_until_review, publish
 
     with step("materializing raw → dbt → review for service_requests"):
         candidate_id = materialize_until_review(
@@ -94,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _has_publication(slug: str) -> bool:
-    from metadata.database import connect
+    from catalog.database import connect
 
     with connect() as conn:
         return conn.execute("SELECT 1 FROM catalog.versions WHERE slug = %s LIMIT 1",
@@ -128,7 +128,7 @@ def fail_orphaned_runs(instance) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from civic_assets.lib.environment import dagster_home
+    from civic_assets.settings import dagster_home
 
     with step("starting the database and creating schemas"):
         url = _configure()
@@ -179,7 +179,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from civic_assets.lib.pipeline import record_approval
+    from civic_assets.runner import record_approval
 
     _configure()
     record_approval(args.slug, args.candidate, role=args.role, reviewer=args.reviewer,
@@ -190,7 +190,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_acknowledge(args: argparse.Namespace) -> int:
-    from civic_assets.lib.pipeline import acknowledge
+    from civic_assets.runner import acknowledge
 
     _configure()
     flags = acknowledge(args.slug, args.candidate, reviewer=args.reviewer)
@@ -210,7 +210,7 @@ def _format_options(args: argparse.Namespace) -> dict:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from civic_assets.lib.ingest import preview
+    from civic_assets.ingest import preview
 
     result = preview(args.path, format=args.format, options=_format_options(args),
                      rows=args.rows)
@@ -222,7 +222,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     import json
 
     from anonymization import compute_risk, format_risk_text
-    from civic_assets.lib.ingest.frame import read_frame
+    from civic_assets.ingest.frame import read_frame
 
     frame, mapping = read_frame(args.path, format=args.format, options=_format_options(args))
 

@@ -111,7 +111,7 @@ class Source(_Strict):
         """`${CIVIC_VAR_DIR}` (default `var/`) and other environment variables in paths."""
         if value is None:
             return None
-        from metadata.database import var_dir
+        from catalog.database import var_dir
 
         expanded = os.path.expandvars(value.replace("${CIVIC_VAR_DIR}", str(var_dir())))
         if "$" in expanded:

@@ -13,11 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from metadata.database import ConnectionParts, libpq_url
-from metadata.registry import bootstrap
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = (PROJECT_ROOT / ".." / "shared" / "data").resolve()
+from catalog.database import ConnectionParts, libpq_url
+from catalog.registry import bootstrap
+from tests.paths import SHARED_DATA
 
 
 def _recreate_database(url: str) -> None:

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
-from pathlib import Path
 
 import httpx
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import PROJECT_ROOT
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from metadata.database import api_database_url, var_dir
+from catalog.database import api_database_url, var_dir
 from metadata.dcat import CatalogInfo
 
 

@@ -13,12 +13,12 @@ from rdflib import Graph
 
 from api import queries
 from api.deps import DbDep, SettingsDep, dataset_not_found
+from api.negotiation import negotiate_format
 from metadata.dcat import (
     DcatError,
     PublishedDataset,
     build_catalog_graph,
     dataset_graph,
-    negotiate_format,
     published_dataset_from_records,
     rdf_format,
     serialize,

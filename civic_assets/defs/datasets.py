@@ -2,16 +2,13 @@
 
 import dagster as dg
 
-from civic_assets.lib.environment import DATASETS_DIR
-from civic_assets.lib.factories.published import build_published_asset
-from civic_assets.lib.factories.raw import build_raw_asset
-from civic_assets.lib.factories.review import build_review_asset
-from civic_assets.lib.factories.sensors import (
-    build_approval_sensor,
-    build_candidate_sensor,
-    build_file_drop_sensor,
-)
-from civic_assets.lib.keys import until_review_selection
+from civic_assets.approval.sensors import build_approval_sensor, build_candidate_sensor
+from civic_assets.candidate.asset import build_review_asset
+from civic_assets.ingest.asset import build_raw_asset
+from civic_assets.ingest.sensor import build_file_drop_sensor
+from civic_assets.keys import until_review_selection
+from civic_assets.publish.asset import build_published_asset
+from civic_assets.settings import DATASETS_DIR
 from metadata.specs import load_specs
 
 

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from civic_assets.lib.environment import configure_environment, mail_settings
-from civic_assets.lib.resources import CivicDatabase, Mailer
+from civic_assets.resources import CivicDatabase, Mailer
+from civic_assets.settings import configure_environment, mail_settings
 
 
 @dg.definitions

@@ -11,9 +11,10 @@ import pytest
 from anonymization import patterns as pt
 from anonymization.kinds import PiiKind
 from anonymization.synthetic import synthetic_311, synthetic_boundaries
+from tests.paths import SHARED_DATA
 
 # The Adult extract lives next to the project: resolve it from this file, not the cwd.
-ADULT_CSV = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "adult" / "adult.csv"
+ADULT_CSV = SHARED_DATA / "adult" / "adult.csv"
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,14 @@
 """Detection and geographic aggregation on a real municipal 311 export (City of LA)."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from anonymization import detect_pii
 from anonymization.operators import aggregate_to_area
+from tests.paths import SHARED_DATA
 
-LA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "la-311"
+LA = SHARED_DATA / "la-311"
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ import pandas as pd
 import psycopg
 import pytest
 
-from civic_assets.lib.demo_data import boundaries_geojson
-from civic_assets.lib.publishing import PublishedVersion, publish_candidate
-from metadata.database import libpq_url
+from catalog.database import libpq_url
+from civic_assets.demo.generator import boundaries_geojson
+from civic_assets.publish.publication import PublishedVersion, publish_candidate
 from metadata.specs import DatasetSpec
 from tests.api.published_data import approved_candidate, requests_frame, service_requests_spec
 from tests.helpers import running_api

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import psycopg
 
-from civic_assets.lib.frames import write_table
+from catalog.registry import create_candidate, record_checks, record_decision
+from civic_assets.tables import write_table
 from metadata.dictionary import infer_dictionary
-from metadata.registry import create_candidate, record_checks, record_decision
 from metadata.specs import DatasetSpec, load_spec
 from tests.helpers import PROJECT_ROOT
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from metadata.approval_requests import CHECKLISTS, hash_token, new_token, record_request
-from metadata.registry import create_candidate, get_candidate, record_checks
+from catalog.approval_requests import CHECKLISTS, hash_token, new_token, record_request
+from catalog.registry import create_candidate, get_candidate, record_checks
 
 CHAIN = ["data_owner", "privacy_reviewer"]
 SLUG = "approval_pages_test"

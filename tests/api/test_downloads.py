@@ -17,10 +17,11 @@ import openpyxl
 import psycopg
 import pytest
 
-from civic_assets.lib import exports, publishing
-from civic_assets.lib.exports import write_version_files
-from civic_assets.lib.publishing import publish_candidate
-from metadata.registry import ApprovalError
+from catalog.registry import ApprovalError
+from civic_assets.publish import files as exports
+from civic_assets.publish import publication as publishing
+from civic_assets.publish.files import write_version_files
+from civic_assets.publish.publication import publish_candidate
 from tests.api.published_data import (
     DEMO_BBOX,
     SLUG,

@@ -7,9 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from civic_assets.lib import pipeline
-from tests.helpers import running_api
-from tests.validation.pipeline_baseline import (
+from civic_assets import runner as pipeline
+from tests.civic_assets.candidate.pipeline_baseline import (
     MART,
     REVIEWER,
     SLUG,
@@ -18,6 +17,7 @@ from tests.validation.pipeline_baseline import (
     restore_mart,
     review_again,
 )
+from tests.helpers import running_api
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def versions(database_url, tmp_path_factory):
     baseline = published_baseline()
     import psycopg
 
-    from metadata.database import libpq_url
+    from catalog.database import libpq_url
 
     with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
         restore_mart(conn)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
+from api.negotiation import negotiate_format
 from metadata.dcat import (
     DCAT,
     GSP,
@@ -25,7 +25,6 @@ from metadata.dcat import (
     build_catalog_graph,
     dataset_graph,
     dataset_uri,
-    negotiate_format,
     published_dataset_from_records,
     serialize,
     validate_dcat,
@@ -34,7 +33,8 @@ from metadata.spatial import bbox_from_frame, bbox_to_wkt
 from metadata.specs import DatasetSpec, load_specs
 
 BASE = "https://data.riverton.example.ca"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import PROJECT_ROOT
+
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 

@@ -12,7 +12,7 @@ from shapely.geometry import Point
 from metadata.column_types import UnknownColumnTypeError
 from metadata.dictionary import DataDictionary, infer_dictionary
 from metadata.specs import Bilingual, DictionaryColumn
-from tests.metadata.sample_frames import make_requests
+from tests.sample_frames import make_requests
 
 
 @pytest.fixture(scope="module")

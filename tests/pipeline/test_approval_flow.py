@@ -8,10 +8,10 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from civic_assets.lib.factories.sensors import build_candidate_sensor
-from civic_assets.lib.pipeline import dataset_spec, load_definitions
-from civic_assets.lib.resources import CivicDatabase, Mailer
-from metadata.registry import create_candidate, get_candidate, record_checks, verify_audit_chain
+from catalog.registry import create_candidate, get_candidate, record_checks, verify_audit_chain
+from civic_assets.approval.sensors import build_candidate_sensor
+from civic_assets.resources import CivicDatabase, Mailer
+from civic_assets.runner import dataset_spec, load_definitions
 from tests.helpers import review_link, running_api, smtp_server
 
 pytestmark = pytest.mark.slow

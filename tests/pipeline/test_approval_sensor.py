@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from civic_assets.lib.pipeline import load_definitions
-from civic_assets.lib.resources import CivicDatabase
-from metadata.registry import create_candidate, record_checks, record_decision
+from catalog.registry import create_candidate, record_checks, record_decision
+from civic_assets.resources import CivicDatabase
+from civic_assets.runner import load_definitions
 from metadata.specs import DEFAULT_APPROVAL_CHAIN
 
 

@@ -11,10 +11,10 @@ import dagster as dg
 import httpx
 import pytest
 
-from civic_assets.lib.demo_data import write_demo_files
-from civic_assets.lib.keys import op_name, published_key
-from civic_assets.lib.pipeline import approve_all, materialize, materialize_until_review, publish
-from metadata.registry import get_candidate
+from catalog.registry import get_candidate
+from civic_assets.demo.generator import write_demo_files
+from civic_assets.keys import op_name, published_key
+from civic_assets.runner import approve_all, materialize, materialize_until_review, publish
 from tests.helpers import running_api
 
 pytestmark = pytest.mark.slow
@@ -124,8 +124,8 @@ def test_publishing_without_approval_fails_and_keeps_the_last_version(first_publ
 
 def test_published_rows_pass_the_residual_scan_and_meet_k(first_publication, conn):
     from anonymization import compute_risk, scan_residual_pii
-    from civic_assets.lib.frames import read_table
-    from civic_assets.lib.pipeline import dataset_spec
+    from civic_assets.runner import dataset_spec
+    from civic_assets.tables import read_table
 
     table = conn.execute("SELECT table_name FROM catalog.versions WHERE slug = %s"
                          " AND version = %s", (SLUG, first_publication["version"])).fetchone()[0]

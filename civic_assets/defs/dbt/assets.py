@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from civic_assets.defs.dbt.project import dbt_project
-from civic_assets.lib.dbt_translator import CivicDbtTranslator
+from civic_assets.defs.dbt.translator import CivicDbtTranslator
 
 # the dbt installed beside this interpreter, whatever PATH the process was started with
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")

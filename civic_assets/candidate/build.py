@@ -1,0 +1,299 @@
+"""Build a review candidate: anonymize the mart, document it, and decide its checks.
+
+No Dagster here: `factories/review.py` wraps this in an asset; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from anonymization import Finding, anonymize, scan_residual_pii
+from catalog.registry import append_audit, create_candidate, record_checks
+from civic_assets.tables import read_table, write_table
+from metadata.completeness import CompletenessReport, completeness
+from metadata.dictionary import ColumnEntry, DataDictionary, infer_dictionary
+from metadata.spatial import bbox_from_frame
+from metadata.specs import DatasetSpec
+from quality.drift import DriftReport, compare_to_previous, profile_frame
+from quality.report_card import quality_report
+from quality.validation import ValidationOutcome, validate
+
+# name -> (blocking, description); the asset's AssetCheckSpecs are built from this
+CHECKS: dict[str, tuple[bool, str]] = {
+    "pandera_schema": (True, ("The candidate matches its data dictionary (Pandera): columns, "
+                              "types, ranges, allowed values, nullability, key uniqueness.")),
+    "residual_pii": (True, "No value of the candidate is detected as personal information."),
+    "k_anonymity": (True, ("Every combination of quasi-identifiers is shared by at least k "
+                           "records (the policy's k).")),
+    "metadata_completeness": (True, ("Enough of the recommended DCAT metadata is filled "
+                                     "(the dataset's completeness threshold).")),
+    "change_since_last_publication": (False, ("Record count, columns and key distributions "
+                                              "against the last publication; a flag sets the "
+                                              "candidate's 'needs attention' status.")),
+}
+
+
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class CheckOutcome:
+    name: str
+    passed: bool
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+    markdown: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return CHECKS[self.name][0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "blocking": self.blocking, "summary": self.summary,
+                "details": self.details}
+
+
+@dataclass
+class CandidateBundle:
+    frame: pd.DataFrame
+    anonymization: dict[str, Any]
+    anonymization_markdown: str
+    dictionary: dict[str, Any]
+    dictionary_markdown: str
+    quality: dict[str, Any]
+    quality_markdown: str
+    check_results: list[CheckOutcome]
+    needs_attention: bool
+
+    @property
+    def row_count(self) -> int:
+        return len(self.frame)
+
+    @property
+    def checks_passed(self) -> bool:
+        return all(r.passed for r in self.check_results if r.blocking)
+
+    @staticmethod
+    def table_name(candidate_id: int) -> str:
+        return f"candidate_{candidate_id}"
+
+    def preview(self, rows: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
+        """The first rows of the anonymized candidate, JSON-ready, for the approval pages
+        (the API's role cannot read the review table itself)."""
+        return json.loads(self.frame.head(rows).to_json(orient="records", date_format="iso"))
+
+    def columns(self) -> list[dict[str, str]]:
+        types = {c["name"]: c["type"] for c in self.dictionary.get("columns", [])}
+        return [{"name": str(c), "type": types.get(str(c), "text")} for c in self.frame.columns]
+
+
+
+def _latest_version(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT version, row_count, quality, dictionary FROM catalog.versions"
+        " WHERE slug = %s ORDER BY version DESC LIMIT 1", (slug,)).fetchone()
+    if not row:
+        return None
+    return {"version": row[0], "row_count": row[1], "quality": row[2], "dictionary": row[3]}
+
+
+def _boundaries_path(spec: DatasetSpec) -> str | None:
+    from catalog.database import PROJECT_ROOT
+
+    path = spec.anonymization.get("boundaries")
+    return str(PROJECT_ROOT / path) if path else None
+
+
+def schema_dictionary(spec: DatasetSpec, dictionary: DataDictionary) -> DataDictionary:
+    """The dictionary the Pandera schema gates on.
+
+    With no `dictionary:` in the spec it is the inferred one (every column of the data).
+    When the spec declares columns, those are the promise: a data column it does not
+    declare is unexpected, and a declared column absent from the data is missing.
+    """
+    if not spec.dictionary:
+        return dictionary
+    present = {entry.name: entry for entry in dictionary.columns}
+    entries = []
+    for name, override in spec.dictionary.items():
+        if name in present:
+            entries.append(present[name])
+            continue
+        entries.append(ColumnEntry(
+            name=name, type=override.type or "text",
+            nullable=override.nullable if override.nullable is not None else True,
+            unique=bool(override.unique), declared=["type"]))
+    return DataDictionary(columns=entries, row_count=dictionary.row_count,
+                          primary_key=dictionary.primary_key,
+                          override_problems=list(dictionary.override_problems))
+
+
+def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
+                    upstream_table: tuple[str, str], log: Any = None,
+                    dbt_test_results: list[dict[str, Any]] | None = None) -> CandidateBundle:
+    """Read the upstream table and produce everything a reviewer needs to decide.
+
+    dbt_test_results: the latest result of each dbt test of the dataset's models
+    ({name, status}), counted in the quality report card.
+    """
+    schema, table = upstream_table
+    source = read_table(conn, schema, table)
+    previous = _latest_version(conn, spec.slug)
+
+    policy = {k: v for k, v in spec.anonymization.items() if k != "boundaries"}
+    frame, report = anonymize(source, policy, boundaries=_boundaries_path(spec),
+                              secret=os.environ.get("CIVIC_PSEUDONYM_KEY"))
+    report_dict = report.to_dict()
+    if log:
+        log.info(f"anonymized {len(source):,} → {len(frame):,} rows")
+
+    primary_key = spec.primary_key if spec.primary_key in frame.columns else None
+    dictionary = infer_dictionary(frame, overrides=spec.dictionary, primary_key=primary_key)
+    # only declared limits gate: ranges inferred from this very data would always pass
+    outcome = validate(frame, schema_dictionary(spec, dictionary), inferred_bounds=False)
+    key_columns = [c for c in spec.validation.key_columns if c in frame.columns]
+    profile = profile_frame(frame, key_columns)
+    drift = compare_to_previous(
+        profile, (previous or {}).get("quality", {}).get("profile"),
+        threshold=spec.validation.record_count_change_threshold, key_columns=key_columns)
+    quality = quality_report(frame, dictionary=dictionary, validation_outcome=outcome,
+                             spec_validation=spec.validation, schedule=spec.schedule,
+                             update_frequency=spec.metadata.update_frequency,
+                             dbt_test_results=dbt_test_results)
+    quality_dict = {**quality.to_dict(), "profile": profile}
+
+    checks = [
+        _schema_check(outcome, dictionary),
+        _residual_pii_check(scan_residual_pii(frame)),
+        _k_anonymity_check(report_dict, spec),
+        _completeness_check(
+            completeness(spec, columns=dictionary.to_dict().get("columns"),
+                         has_bbox=_has_bbox(spec, frame),
+                         has_temporal=_has_timestamps(spec, frame)),
+            spec.metadata.completeness_threshold),
+        _change_check(drift, first_publication=previous is None),
+    ]
+    return CandidateBundle(
+        frame=frame,
+        anonymization=report_dict,
+        anonymization_markdown=report.to_markdown(),
+        dictionary=dictionary.to_dict(),
+        dictionary_markdown=dictionary.to_markdown(),
+        quality=quality_dict,
+        quality_markdown=quality.to_markdown(),
+        check_results=checks,
+        needs_attention=drift.needs_attention,
+    )
+
+
+def _has_bbox(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
+    """Publishing computes a bbox from coordinates or the policy's boundary polygons."""
+    return bool(spec.anonymization.get("boundaries")) or bbox_from_frame(frame) is not None
+
+
+def _has_timestamps(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
+    """Publishing computes the temporal coverage from the spec's timestamp column."""
+    column = spec.validation.timestamp_column
+    return bool(column) and column in frame.columns and bool(frame[column].notna().any())
+
+
+def _schema_check(outcome: ValidationOutcome, dictionary: DataDictionary) -> CheckOutcome:
+    failing = sum(outcome.failure_counts.values())
+    problems = dictionary.override_problems
+    summary = f"{failing:,} failing values; {len(problems)} dictionary override problem(s)"
+    if outcome.failure_counts:
+        summary += f"; failing rules: {', '.join(sorted(outcome.failure_counts))}"
+    markdown = outcome.to_markdown()
+    if problems:
+        markdown += ("\n\n**Dictionary overrides that no longer match the data**\n\n"
+                     + "\n".join(f"- {p}" for p in problems))
+    return CheckOutcome(
+        "pandera_schema", outcome.passed and not problems, summary,
+        {"failing_values": failing,
+         "failed_rules": sorted(outcome.failure_counts),
+         "failure_counts": outcome.failure_counts,
+         "missing_columns": outcome.missing_columns,
+         "unexpected_columns": outcome.unexpected_columns,
+         "override_problems": problems,
+         "first_failures": outcome.failure_cases},
+        markdown)
+
+
+def _residual_pii_check(findings: list[Finding]) -> CheckOutcome:
+    summary = "no personal information found" if not findings else (
+        f"{len(findings)} finding(s): "
+        + ", ".join(f"{f.column} ({f.kind}, {f.count:,})" for f in findings))
+    return CheckOutcome("residual_pii", not findings, summary,
+                        {"findings": [f.to_dict() for f in findings]})
+
+
+def _k_anonymity_check(report: dict[str, Any], spec: DatasetSpec) -> CheckOutcome:
+    required = int(report.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
+    k = (report.get("risk_after") or {}).get("k")
+    if k is None:
+        return CheckOutcome("k_anonymity", True, "no quasi-identifiers declared",
+                            {"k": -1, "k_required": required})
+    return CheckOutcome("k_anonymity", k >= required,
+                        f"k = {k} (policy requires k ≥ {required})",
+                        {"k": k, "k_required": required})
+
+
+def _completeness_check(report: CompletenessReport, threshold: float) -> CheckOutcome:
+    summary = f"{report.score:.0%} of recommended metadata filled (threshold {threshold:.0%})"
+    if report.missing:
+        summary += f"; missing: {', '.join(report.missing)}"
+    return CheckOutcome("metadata_completeness", report.passed(threshold), summary,
+                        {"score": report.score, "missing": report.missing},
+                        report.to_markdown())
+
+
+def _change_check(drift: DriftReport, *, first_publication: bool) -> CheckOutcome:
+    if first_publication:
+        summary = "first publication"
+    else:
+        summary = "; ".join(drift.flags) if drift.flags else "no significant change"
+    return CheckOutcome("change_since_last_publication", not drift.needs_attention, summary,
+                        drift.to_dict(), drift.to_markdown())
+
+
+def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: CandidateBundle,
+                       *, run_id: str | None = None) -> int:
+    """Write the candidate table and its catalogue row, audit every anonymization step.
+
+    One transaction: a failure leaves neither a table nor a row behind.
+    """
+    with conn.transaction():
+        candidate_id = create_candidate(
+            conn, slug=spec.slug, table_name="pending", row_count=bundle.row_count,
+            columns=bundle.columns(), anonymization=bundle.anonymization,
+            dictionary=bundle.dictionary, quality=bundle.quality, run_id=run_id,
+            preview=bundle.preview())
+        table = bundle.table_name(candidate_id)
+        write_table(conn, bundle.frame, "review", table)
+        conn.execute("UPDATE catalog.candidates SET table_name = %s WHERE id = %s",
+                     (table, candidate_id))
+        # older pending candidates of the dataset can no longer be approved
+        conn.execute(
+            "UPDATE catalog.candidates SET status = 'superseded'"
+            " WHERE slug = %s AND status = 'pending' AND id <> %s", (spec.slug, candidate_id))
+        for step in bundle.anonymization.get("steps", []):
+            append_audit(conn, actor="pipeline", action="anonymization.step", slug=spec.slug,
+                         details={"candidate_id": candidate_id, **step})
+        record_checks(conn, candidate_id=candidate_id, passed=bundle.checks_passed,
+                      checks={r.name: r.to_dict() for r in bundle.check_results},
+                      needs_attention=bundle.needs_attention)
+        append_audit(conn, actor="pipeline", action="candidate.created", slug=spec.slug,
+                     details={"candidate_id": candidate_id, "rows": bundle.row_count,
+                              "checks_passed": bundle.checks_passed,
+                              "needs_attention": bundle.needs_attention})
+        conn.execute(sql.SQL("COMMENT ON TABLE review.{} IS {}").format(
+            sql.Identifier(table),
+            sql.Literal(json.dumps({"slug": spec.slug, "candidate_id": candidate_id}))))
+    return candidate_id

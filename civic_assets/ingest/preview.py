@@ -1,0 +1,107 @@
+"""`preview`: read the first rows of a file without touching the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from civic_assets.ingest.errors import IngestError
+from civic_assets.ingest.markdown import markdown_table
+from civic_assets.ingest.naming import ColumnNamer, DuplicateColumnError
+from civic_assets.ingest.readers import detect_format, open_stream
+from civic_assets.ingest.readers.base import to_text
+from civic_assets.ingest.type_detection import TypeDetector
+
+
+@dataclass
+class Preview:
+    path: str
+    format: str
+    rows: pd.DataFrame  # normalized column names, text values
+    types: dict[str, str]  # column -> detected type (from the previewed rows)
+    column_mapping: dict[str, str] = field(default_factory=dict)  # original -> normalized
+    problems: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_markdown(self) -> str:
+        table = markdown_table(list(self.rows.columns),
+                               self.rows.astype(object).where(self.rows.notna(), None)
+                               .values.tolist())
+        types = ", ".join(f"{name}: {kind}" for name, kind in self.types.items())
+        parts = [f"**{self.path}** ({self.format}, {len(self.rows)} rows previewed)", "",
+                 table, "", f"Types: {types}"]
+        if self.problems:
+            parts += ["", "Problems:"] + [f"- {problem}" for problem in self.problems]
+        return "\n".join(parts)
+
+    def to_text(self) -> str:
+        with pd.option_context("display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 40):
+            body = self.rows.to_string(index=False) if len(self.rows.columns) else "(no columns)"
+        lines = [f"{self.path} ({self.format}, {len(self.rows)} rows previewed)", body, "",
+                 "types:"] + [f"  {name}: {kind}" for name, kind in self.types.items()]
+        renamed = {o: n for o, n in self.column_mapping.items() if o != n}
+        if renamed:
+            lines += ["renamed columns:"] + [f"  {o!r} -> {n}" for o, n in renamed.items()]
+        if self.problems:
+            lines += ["problems:"] + [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def preview(path: str | Path, *, format: str | None = None,
+            options: dict[str, Any] | None = None, rows: int = 100) -> Preview:
+    """The first `rows` records of a file as ingest would read them, with detected types.
+
+    Problems found while reading (a ragged row, a duplicate header, bad encoding...) are
+    listed in `.problems` instead of raised, so the preview still shows what it could read.
+    """
+    path = Path(path)
+    options = dict(options or {})
+    problems: list[str] = []
+    try:
+        fmt = format or detect_format(path)
+    except IngestError as exc:
+        return Preview(str(path), "unknown", pd.DataFrame(), {}, problems=[str(exc)])
+    namer, detector = ColumnNamer(), TypeDetector()
+    table: list[list[str | None]] = []
+    details: dict[str, Any] = {}
+    try:
+        if path.stat().st_size == 0:
+            raise IngestError(str(path), "the file is empty (0 bytes): no header, no records")
+        stream = open_stream(path, fmt, options)
+        details = dict(stream.details)
+        try:
+            if stream.rows is not None:
+                namer.add_all(stream.columns)
+                for row in islice(stream.rows, rows):
+                    table.append(list(row))
+            else:
+                index: dict[str, int] = {}
+                for record in islice(stream.records or iter(()), rows):
+                    for key in record:
+                        if key not in index:
+                            namer.add(key)
+                            index[key] = len(index)
+                    row: list[str | None] = [None] * len(index)
+                    for key, value in record.items():
+                        row[index[key]] = to_text(value)
+                    table.append(row)
+        finally:
+            stream.close()
+    except (IngestError, DuplicateColumnError, OSError) as exc:
+        problems.append(str(exc))
+    width = len(namer.names)
+    table = [row + [None] * (width - len(row)) for row in table]
+    detector.widen(width)
+    for row in table:
+        detector.add(row)
+    if table == [] and not problems:
+        problems.append(f"{path}: no records")
+    frame = pd.DataFrame(table, columns=namer.names, dtype=object)
+    return Preview(str(path), fmt, frame, dict(zip(namer.names, detector.types(), strict=True)),
+                   column_mapping=dict(zip(namer.originals, namer.names, strict=True)),
+                   problems=problems, details=details)

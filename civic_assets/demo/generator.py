@@ -210,7 +210,9 @@ def generate_requests(rows: int = 50_000, *, seed: int = 311,
     detail = pd.Series(request_type).map(TYPE_DETAILS)
     near = " near " + address.str.replace(r"^\d+ ", "", regex=True)
     contact_roll = rng.random(n)
-    description = (detail + near).where(contact_roll >= 0.10, detail + near + ". Call me at " + phone)
+    description = (detail + near).where(
+        contact_roll >= 0.10, detail + near + ". Call me at " + phone
+    )
     description = description.where(
         (contact_roll < 0.10) | (contact_roll >= 0.15), detail + ". Please reply to " + email
     )

@@ -12,6 +12,7 @@ as "YYYY-MM-DD HH:MM:SS".
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import zipfile
@@ -90,10 +91,9 @@ def _error_cells(path: Path, sheet_name: str) -> dict[int, list[tuple[int, str]]
     reference, which no common writer produces, cannot be placed and stay empty).
     """
     errors: dict[int, list[tuple[int, str]]] = {}
-    try:
+    # a damaged sheet: calamine's own error says what is wrong with it
+    with contextlib.suppress(zipfile.BadZipFile, zlib.error, OSError, EOFError):
         _scan_errors(path, sheet_name, errors)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
-        pass  # a damaged sheet: calamine's own error says what is wrong with it
     return errors
 
 

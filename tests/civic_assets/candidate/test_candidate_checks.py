@@ -11,7 +11,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from catalog.registry import ApprovalError, get_candidate
+from catalog.approvals import ApprovalError
+from catalog.candidates import get_candidate
 from civic_assets import cli
 from civic_assets import runner as pipeline
 from tests.civic_assets.candidate.pipeline_baseline import (
@@ -33,7 +34,7 @@ def baseline(database_url) -> Baseline:
     return baseline_as_latest_publication()
 
 
-@pytest.fixture()
+@pytest.fixture
 def mart(baseline, conn):
     """The baseline's mart, degraded by the test and restored afterwards."""
     restore_mart(conn)

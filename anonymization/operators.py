@@ -8,7 +8,6 @@ pandas/pyarrow kernels, never with a per-row Python loop over the whole column.
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,17 +32,16 @@ class OperatorError(ValueError):
 
 
 def resolve_secret(secret: str | bytes | None = None) -> bytes:
-    """The pseudonymization key: the explicit argument, else $CIVIC_PSEUDONYM_KEY.
+    """The pseudonymization key, passed in by the caller (the pipeline reads it from its
+    settings, CIVIC_PSEUDONYM_KEY); this library reads no environment.
 
     There is no fallback key: a default would make every token reversible by anyone who
     reads this source (hash the likely values, compare).
     """
-    if secret is None:
-        secret = os.environ.get(SECRET_ENV)
     if not secret:
         raise MissingSecretError(
-            f"pseudonymization needs a secret key: set the environment variable {SECRET_ENV} "
-            "(keep it the same across runs so records stay linkable) or pass secret=..."
+            f"pseudonymization needs a secret key: pass secret=... (the pipeline takes it from "
+            f"the setting {SECRET_ENV}; keep it the same across runs so records stay linkable)"
         )
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
     if len(key) < MIN_SECRET_BYTES:

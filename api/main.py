@@ -15,7 +15,7 @@ from api.routes import quality as quality_routes
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
-    app.state.pool = open_pool(settings.database_url(), size=settings.pool_size)
+    app.state.pool = open_pool(settings.connection_url(), size=settings.pool_size)
     try:
         yield
     finally:

@@ -34,7 +34,7 @@ def _configure() -> str:
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
-    from catalog.database import database_url
+    from civic_assets.settings import database_url
 
     if args.keep_running:
         print(database_url(), flush=True)
@@ -60,7 +60,9 @@ def _wait_forever() -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    os.environ.setdefault("CIVIC_LOG_LEVEL", "WARNING")
+    from civic_assets.settings import set_default
+
+    set_default("CIVIC_LOG_LEVEL", "WARNING")
     from civic_assets.demo.generator import default_as_of, write_demo_files
 
     with step("starting the database and creating schemas"):
@@ -95,8 +97,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _has_publication(slug: str) -> bool:
     from catalog.database import connect
+    from civic_assets.settings import database_url
 
-    with connect() as conn:
+    with connect(database_url()) as conn:
         return conn.execute("SELECT 1 FROM catalog.versions WHERE slug = %s LIMIT 1",
                             (slug,)).fetchone() is not None
 
@@ -137,7 +140,9 @@ def cmd_up(args: argparse.Namespace) -> int:
         orphaned = fail_orphaned_runs(dg.DagsterInstance.get())
     if orphaned:
         print(f"  marked {orphaned} run(s) interrupted by the last shutdown as failed")
-    env = dict(os.environ)
+    from civic_assets.settings import child_environment
+
+    env = child_environment()
     bin_dir = Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     children = [
@@ -319,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the CLI's last word: a message, not a traceback
-        if os.environ.get("CIVIC_DEBUG"):
+        from civic_assets.settings import get_settings
+
+        if get_settings().debug:
             raise
         print(f"civic {args.command}: error: {exc}", file=sys.stderr)
         return 1

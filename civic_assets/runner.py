@@ -6,23 +6,14 @@ appear in the UI's run history like runs started there.
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
+from catalog.approvals import ApprovalError, acknowledge_attention, record_decision
+from catalog.candidates import get_candidate, latest_candidate
 from catalog.database import connect
-from catalog.registry import (
-    ApprovalError,
-    acknowledge_attention,
-    get_candidate,
-    latest_candidate,
-    record_decision,
-)
 from civic_assets.keys import op_name, published_key, raw_key, until_review_selection
-from civic_assets.settings import DATASETS_DIR
+from civic_assets.settings import dagster_home_configured, database_url, get_settings
 from metadata.specs import DatasetSpec, load_spec
-
-LOG_LEVEL = os.environ.get("CIVIC_LOG_LEVEL", "INFO")
 
 
 def load_definitions() -> dg.Definitions:
@@ -32,11 +23,13 @@ def load_definitions() -> dg.Definitions:
 
 
 def dataset_spec(slug: str) -> DatasetSpec:
-    return load_spec(DATASETS_DIR / f"{slug}.yaml")
+    settings = get_settings()
+    return load_spec(settings.datasets_dir / f"{slug}.yaml",
+                     variables=settings.spec_variables())
 
 
 def _instance() -> dg.DagsterInstance | None:
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    return dg.DagsterInstance.get() if dagster_home_configured() else None
 
 
 def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
@@ -45,7 +38,7 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
     definitions = load_definitions()
     # the console shows what a person needs; the full event log is in the Dagster UI
     run_config = {**(run_config or {}),
-                  "loggers": {"console": {"config": {"log_level": LOG_LEVEL}}}}
+                  "loggers": {"console": {"config": {"log_level": get_settings().log_level}}}}
     return dg.materialize(
         assets=list(definitions.assets or []),
         selection=selection,
@@ -61,7 +54,7 @@ def materialize_until_review(slug: str, *, instance: dg.DagsterInstance | None =
     """Run the dataset up to its review candidate; return the new candidate's id."""
     run_config = {"ops": {op_name(raw_key(slug)): {"config": raw_config}}} if raw_config else None
     materialize(until_review_selection(slug), run_config=run_config, instance=instance)
-    with connect() as conn:
+    with connect(database_url()) as conn:
         candidate = latest_candidate(conn, slug=slug)
     if candidate is None:
         raise RuntimeError(f"review/{slug} ran but registered no candidate")
@@ -71,7 +64,7 @@ def materialize_until_review(slug: str, *, instance: dg.DagsterInstance | None =
 def record_approval(slug: str, candidate_id: int, *, role: str, reviewer: str,
                     decision: str = "approved", comment: str | None = None) -> None:
     spec = dataset_spec(slug)
-    with connect() as conn:
+    with connect(database_url()) as conn:
         record_decision(conn, candidate_id=candidate_id, role=role, reviewer=reviewer,
                         decision=decision, comment=comment, chain=spec.approval.chain)
 
@@ -81,7 +74,7 @@ def acknowledge(slug: str, candidate_id: int, *, reviewer: str) -> list[str]:
 
     Approval is refused while a candidate that needs attention is unacknowledged.
     """
-    with connect() as conn:
+    with connect(database_url()) as conn:
         candidate = get_candidate(conn, candidate_id)
         if candidate is None or candidate.slug != slug:
             raise ApprovalError(f"dataset '{slug}' has no candidate {candidate_id}")
@@ -100,7 +93,7 @@ def approve_all(slug: str, candidate_id: int, *, reviewer: str) -> None:
     Flagged changes are acknowledged first, as the same reviewer, so that a demo
     reloaded with different data can still be published.
     """
-    with connect() as conn:
+    with connect(database_url()) as conn:
         candidate = get_candidate(conn, candidate_id)
     if (candidate is not None and candidate.needs_attention
             and not candidate.attention_acknowledged_by):

@@ -7,13 +7,20 @@ it off. Every Dagster asset of a dataset is generated from its spec.
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 
@@ -23,6 +30,8 @@ DEFAULT_APPROVAL_CHAIN = (
     "privacy_reviewer",
     "final_approver",
 )
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class SpecError(ValueError):
@@ -107,15 +116,19 @@ class Source(_Strict):
 
     @field_validator("path")
     @classmethod
-    def _expand_variables(cls, value: str | None) -> str | None:
-        """`${CIVIC_VAR_DIR}` (default `var/`) and other environment variables in paths."""
+    def _expand_variables(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """`${CIVIC_VAR_DIR}` and the other variables the loader was given, in paths.
+
+        The variables are passed in (`load_spec(..., variables=...)`, from the pipeline's
+        settings): this package reads no environment.
+        """
         if value is None:
             return None
-        from catalog.database import var_dir
-
-        expanded = os.path.expandvars(value.replace("${CIVIC_VAR_DIR}", str(var_dir())))
-        if "$" in expanded:
-            raise ValueError(f"path {value!r} names an environment variable that is not set")
+        variables = (info.context or {}).get("variables", {})
+        expanded = _VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), value)
+        if _VARIABLE.search(expanded):
+            raise ValueError(f"path {value!r} names a variable that is not set: "
+                             f"{', '.join(sorted(set(_VARIABLE.findall(expanded))))}")
         return expanded
 
 
@@ -195,8 +208,10 @@ def _format_errors(path: Path, error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_spec(path: str | Path) -> DatasetSpec:
-    """Load and validate one spec file; raise SpecError naming the file and fields."""
+def load_spec(path: str | Path, *, variables: Mapping[str, str] | None = None) -> DatasetSpec:
+    """Load and validate one spec file; raise SpecError naming the file and fields.
+
+    `variables` are what `${NAME}` in a source path may name (e.g. CIVIC_VAR_DIR)."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -205,7 +220,7 @@ def load_spec(path: str | Path) -> DatasetSpec:
     if not isinstance(data, dict):
         raise SpecError(f"{path}: a dataset spec must be a mapping of fields")
     try:
-        spec = DatasetSpec.model_validate(data)
+        spec = DatasetSpec.model_validate(data, context={"variables": dict(variables or {})})
     except ValidationError as exc:
         raise SpecError(_format_errors(path, exc)) from exc
     if spec.slug != path.stem:
@@ -214,12 +229,13 @@ def load_spec(path: str | Path) -> DatasetSpec:
     return spec
 
 
-def load_specs(folder: str | Path) -> list[DatasetSpec]:
+def load_specs(folder: str | Path, *,
+               variables: Mapping[str, str] | None = None) -> list[DatasetSpec]:
     """Load every `*.yaml` spec in a folder; report all broken files at once."""
     specs, problems = [], []
     for path in sorted(Path(folder).glob("*.yaml")):
         try:
-            specs.append(load_spec(path))
+            specs.append(load_spec(path, variables=variables))
         except SpecError as exc:
             problems.append(str(exc))
     if problems:

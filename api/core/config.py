@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalog.database import api_database_url, var_dir
+from catalog.database import PROJECT_ROOT, api_url_for, start_embedded
 from metadata.dcat import CatalogInfo
 
 
@@ -16,6 +16,9 @@ class Settings(BaseSettings):
 
     # the read-only API role's URL; derived from CIVIC_DATABASE_URL when unset
     api_database_url: str | None = None
+    # the pipeline's database; unset: the embedded server under var_dir/pgdata
+    database_url: str | None = None
+    var_dir: Path = PROJECT_ROOT / "var"
     public_base_url: str = "http://127.0.0.1:8000"
     default_page_size: int = 100
     max_page_size: int = 5000
@@ -38,11 +41,17 @@ class Settings(BaseSettings):
     catalog_homepage: str | None = "https://open.riverton.example.ca"
     catalog_contact_email: str | None = "open.data@riverton.example.ca"
 
-    def database_url(self) -> str:
-        return self.api_database_url or api_database_url()
+    def connection_url(self) -> str:
+        """The read-only role's URL (joining or starting the embedded server if needed)."""
+        if self.api_database_url:
+            return self.api_database_url
+        return api_url_for(self.database_url or start_embedded(self._var_root()))
 
     def published_root(self) -> Path:
-        return (self.published_dir or var_dir() / "published").resolve()
+        return (self.published_dir or self._var_root() / "published").resolve()
+
+    def _var_root(self) -> Path:
+        return (PROJECT_ROOT / self.var_dir).resolve()
 
     def catalog_info(self) -> CatalogInfo:
         return CatalogInfo(

@@ -6,7 +6,6 @@ No Dagster here: `factories/review.py` wraps this in an asset; tests call it dir
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,9 @@ import psycopg
 from psycopg import sql
 
 from anonymization import Finding, anonymize, scan_residual_pii
-from catalog.registry import append_audit, create_candidate, record_checks
+from catalog.audit import append_audit
+from catalog.candidates import create_candidate, record_checks
+from civic_assets.settings import get_settings
 from civic_assets.tables import read_table, write_table
 from metadata.completeness import CompletenessReport, completeness
 from metadata.dictionary import ColumnEntry, DataDictionary, infer_dictionary
@@ -149,7 +150,7 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
 
     policy = {k: v for k, v in spec.anonymization.items() if k != "boundaries"}
     frame, report = anonymize(source, policy, boundaries=_boundaries_path(spec),
-                              secret=os.environ.get("CIVIC_PSEUDONYM_KEY"))
+                              secret=get_settings().pseudonym_secret())
     report_dict = report.to_dict()
     if log:
         log.info(f"anonymized {len(source):,} → {len(frame):,} rows")

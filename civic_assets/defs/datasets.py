@@ -8,13 +8,14 @@ from civic_assets.ingest.asset import build_raw_asset
 from civic_assets.ingest.sensor import build_file_drop_sensor
 from civic_assets.keys import until_review_selection
 from civic_assets.publish.asset import build_published_asset
-from civic_assets.settings import DATASETS_DIR
+from civic_assets.settings import get_settings
 from metadata.specs import load_specs
 
 
 @dg.definitions
 def dataset_definitions() -> dg.Definitions:
-    specs = load_specs(DATASETS_DIR)
+    settings = get_settings()
+    specs = load_specs(settings.datasets_dir, variables=settings.spec_variables())
     assets, schedules, sensors = [], [], [build_approval_sensor(specs),
                                       build_candidate_sensor(specs)]
     for spec in specs:

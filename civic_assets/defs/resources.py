@@ -3,7 +3,7 @@
 import dagster as dg
 
 from civic_assets.resources import CivicDatabase, Mailer
-from civic_assets.settings import configure_environment, mail_settings
+from civic_assets.settings import configure_environment, get_settings
 
 
 @dg.definitions
@@ -12,5 +12,5 @@ def resources() -> dg.Definitions:
     configure_environment(bootstrap_database=False)
     return dg.Definitions(resources={
         "civic_db": CivicDatabase(url=dg.EnvVar("CIVIC_DATABASE_URL")),
-        "mailer": Mailer(**mail_settings()),
+        "mailer": Mailer(**get_settings().mail_settings()),
     })

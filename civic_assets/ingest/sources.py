@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from catalog.credentials import load_credential
+from civic_assets.ingest.credentials import load_credential
 from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.loader import LoadedTable, copy_records, copy_rows, create_table
 from civic_assets.ingest.masking import mask_secrets

@@ -31,8 +31,11 @@ def test_pseudonymization_is_stable_keyed_and_requires_a_key(monkeypatch):
         ops.resolve_secret(None)
     with pytest.raises(MissingSecretError, match="at least"):
         ops.resolve_secret("short")
+    # the library reads no environment: the caller passes the key
     monkeypatch.setenv(ops.SECRET_ENV, "e" * 32)
-    assert ops.resolve_secret(None) == b"e" * 32
+    with pytest.raises(MissingSecretError):
+        ops.resolve_secret(None)
+    assert ops.resolve_secret("e" * 32) == b"e" * 32
 
 
 def test_generalizations():

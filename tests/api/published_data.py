@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import psycopg
 
-from catalog.registry import create_candidate, record_checks, record_decision
+from catalog.approvals import record_decision
+from catalog.candidates import create_candidate, record_checks
 from civic_assets.tables import write_table
 from metadata.dictionary import infer_dictionary
 from metadata.specs import DatasetSpec, load_spec
@@ -20,7 +21,8 @@ DEMO_BBOX = [-75.8, 45.3, -75.55, 45.46]
 
 
 def service_requests_spec() -> DatasetSpec:
-    return load_spec(SPEC_PATH).model_copy(update={"slug": SLUG})
+    spec = load_spec(SPEC_PATH, variables={"CIVIC_VAR_DIR": "var"})
+    return spec.model_copy(update={"slug": SLUG})
 
 
 def request_id(number: int) -> str:

@@ -2,12 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from civic_assets.settings import DATASETS_DIR
+from civic_assets.settings import get_settings
 from metadata.specs import SpecError, load_spec, load_specs
 
 
 def test_every_shipped_spec_loads():
-    specs = load_specs(DATASETS_DIR)
+    settings = get_settings()
+    specs = load_specs(settings.datasets_dir, variables=settings.spec_variables())
     assert "service_requests" in {s.slug for s in specs}
 
 
@@ -42,3 +43,15 @@ def test_load_specs_reports_all_broken_files(tmp_path: Path):
     with pytest.raises(SpecError) as caught:
         load_specs(tmp_path)
     assert "a.yaml" in str(caught.value) and "b.yaml" in str(caught.value)
+
+
+def test_source_path_variables_are_passed_in_not_read_from_the_environment(tmp_path: Path,
+                                                                           monkeypatch):
+    spec = tmp_path / "drop.yaml"
+    spec.write_text("slug: drop\ntitle: {en: X}\n"
+                    "source: {type: file_drop, path: '${CIVIC_VAR_DIR}/dropzone/drop'}\n")
+    assert load_spec(spec, variables={"CIVIC_VAR_DIR": "/srv/civic"}).source.path == \
+        "/srv/civic/dropzone/drop"
+    monkeypatch.setenv("CIVIC_VAR_DIR", "/from/the/environment")
+    with pytest.raises(SpecError, match="CIVIC_VAR_DIR"):
+        load_spec(spec)

@@ -1,7 +1,7 @@
 -- The API's role: SELECT on published and the public parts of catalog, nothing else.
 -- Decisions go through catalog.record_decision (SECURITY DEFINER), which holds the
 -- approval chain rule and appends the audit entry; the role has no rights on audit_log.
--- {role} and {database} are filled in by metadata.registry.
+-- {role} and {database} are filled in by catalog.migrate, after every upgrade.
 REVOKE ALL ON SCHEMA raw, staging, marts, review FROM {role};
 REVOKE ALL ON ALL TABLES IN SCHEMA raw, staging, marts, review FROM {role};
 GRANT CONNECT ON DATABASE "{database}" TO {role};

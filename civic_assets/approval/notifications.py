@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from catalog.approval_requests import (
+from catalog.candidates import get_candidate
+from catalog.review_requests import (
     candidates_awaiting_request,
     hash_token,
     new_token,
@@ -23,7 +24,6 @@ from catalog.approval_requests import (
     rejections_awaiting_notice,
     role_label,
 )
-from catalog.registry import get_candidate
 from civic_assets.resources import Mailer
 from metadata.specs import DatasetSpec
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from catalog.registry import approved_unpublished_candidates
+from catalog.approvals import approved_unpublished_candidates
 from civic_assets.approval.notifications import notify_reviewers
 from civic_assets.keys import op_name, published_key
 from civic_assets.resources import CivicDatabase, Mailer

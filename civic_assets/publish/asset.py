@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from catalog.registry import ApprovalError
+from catalog.approvals import ApprovalError
 from civic_assets.keys import published_key, review_key
 from civic_assets.publish.publication import publish_candidate, resolve_candidate_id
 from civic_assets.resources import CivicDatabase

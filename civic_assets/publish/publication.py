@@ -15,14 +15,10 @@ import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from catalog.registry import (
-    ApprovalError,
-    assert_publishable,
-    latest_candidate,
-    next_version,
-    record_version,
-    upsert_dataset,
-)
+from catalog.approvals import ApprovalError, assert_publishable
+from catalog.candidates import latest_candidate
+from catalog.datasets import upsert_dataset
+from catalog.versions import next_version, record_version
 from civic_assets.publish.files import (
     install_version_folder,
     published_root,

@@ -17,7 +17,7 @@ import openpyxl
 import psycopg
 import pytest
 
-from catalog.registry import ApprovalError
+from catalog.approvals import ApprovalError
 from civic_assets.publish import files as exports
 from civic_assets.publish import publication as publishing
 from civic_assets.publish.files import write_version_files

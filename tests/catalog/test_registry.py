@@ -3,16 +3,10 @@
 import psycopg
 import pytest
 
+from catalog.approvals import ApprovalError, assert_publishable, record_decision
+from catalog.audit import append_audit, verify_audit_chain
+from catalog.candidates import create_candidate, record_checks
 from catalog.database import ConnectionParts, libpq_url
-from catalog.registry import (
-    ApprovalError,
-    append_audit,
-    assert_publishable,
-    create_candidate,
-    record_checks,
-    record_decision,
-    verify_audit_chain,
-)
 
 CHAIN = ["data_owner", "privacy_reviewer"]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from catalog.registry import create_candidate, get_candidate, record_checks, verify_audit_chain
+from catalog.audit import verify_audit_chain
+from catalog.candidates import create_candidate, get_candidate, record_checks
 from civic_assets.approval.sensors import build_candidate_sensor
 from civic_assets.resources import CivicDatabase, Mailer
 from civic_assets.runner import dataset_spec, load_definitions

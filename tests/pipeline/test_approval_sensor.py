@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from catalog.registry import create_candidate, record_checks, record_decision
+from catalog.approvals import record_decision
+from catalog.candidates import create_candidate, record_checks
 from civic_assets.resources import CivicDatabase
 from civic_assets.runner import load_definitions
 from metadata.specs import DEFAULT_APPROVAL_CHAIN

@@ -11,7 +11,7 @@ import dagster as dg
 import httpx
 import pytest
 
-from catalog.registry import get_candidate
+from catalog.candidates import get_candidate
 from civic_assets.demo.generator import write_demo_files
 from civic_assets.keys import op_name, published_key
 from civic_assets.runner import approve_all, materialize, materialize_until_review, publish

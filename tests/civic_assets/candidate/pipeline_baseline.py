@@ -22,8 +22,8 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 
+from catalog.candidates import Candidate, latest_candidate
 from catalog.database import connect
-from catalog.registry import Candidate, latest_candidate
 from civic_assets import runner as pipeline
 from civic_assets.demo.generator import default_as_of, write_demo_files
 from civic_assets.keys import review_key

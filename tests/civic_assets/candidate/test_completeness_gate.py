@@ -6,7 +6,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from catalog.registry import latest_candidate
+from catalog.candidates import latest_candidate
 from civic_assets.candidate.asset import build_review_asset
 from civic_assets.resources import CivicDatabase
 from civic_assets.runner import dataset_spec

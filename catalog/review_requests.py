@@ -1,6 +1,7 @@
-"""Approval requests: which reviewer role is asked next, the secret link tokens, the
-checklists each role signs. Shared by the candidate sensor (which writes requests) and the
-approval pages (which read them); the decision itself is `registry.record_decision`."""
+"""Review requests (rows of `catalog.approval_requests`): which reviewer role is asked
+next about a candidate, the secret link tokens, the checklists each role signs. Shared by
+the candidate sensor (which writes requests) and the approval pages (which read them); the
+decision itself is `catalog.approvals.record_decision`."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from catalog.review_requests import CHECKLISTS, hash_token, new_token, record_request
 from catalog.candidates import create_candidate, get_candidate, record_checks
+from catalog.review_requests import CHECKLISTS, hash_token, new_token, record_request
 
 CHAIN = ["data_owner", "privacy_reviewer"]
 SLUG = "approval_pages_test"

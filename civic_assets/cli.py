@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from catalog.database import PROJECT_ROOT
+from catalog.migrate import AppliedMigration
 
 DEMO_REVIEWER = "Demo Reviewer (automatic demo approval, not a real sign-off)"
 
@@ -44,10 +45,54 @@ def cmd_db_url(args: argparse.Namespace) -> int:
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
-    with step("creating the database, schemas, registry tables and the API role"):
+    from catalog.migrate import bootstrap
+    from civic_assets.settings import database_url
+
+    with step("creating the database and applying the schema migrations"):
+        applied = bootstrap(database_url())
         url = _configure()
+    _print_applied(applied)
     print(f"  ready: {url}")
     return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from catalog.migrate import upgrade
+    from civic_assets.settings import database_url
+
+    _print_applied(upgrade(database_url()))
+    return 0
+
+
+def _print_applied(applied: list[AppliedMigration]) -> None:
+    for migration in applied:
+        how = ("recorded as applied (baseline: the database was made before migrations)"
+               if migration.baseline else "applied")
+        print(f"  {migration.name}: {how}")
+    if not applied:
+        print("  the schema is up to date: nothing to apply")
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    from catalog.migrate import status
+    from civic_assets.settings import database_url
+
+    state = status(database_url())
+    for done in state.applied:
+        note = " (baseline)" if done.baseline else ""
+        print(f"  {done.name}: applied {done.applied_at:%Y-%m-%d %H:%M:%S %Z}{note}")
+    for migration in state.pending:
+        note = (" (the schema is there: `civic db upgrade` records it as the baseline)"
+                if state.unversioned and migration.version == 1 else "")
+        print(f"  {migration.name}: pending{note}")
+    if not state.pending:
+        print("  nothing pending")
+    problems = [changed.message() for changed in state.changed] + [
+        f"schema version {unknown.name} is applied but this code has no such migration"
+        for unknown in state.unknown]
+    for problem in problems:
+        print(f"civic db status: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _wait_forever() -> None:
@@ -97,11 +142,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _has_publication(slug: str) -> bool:
     from catalog.database import connect
+    from catalog.versions import has_publication
     from civic_assets.settings import database_url
 
     with connect(database_url()) as conn:
-        return conn.execute("SELECT 1 FROM catalog.versions WHERE slug = %s LIMIT 1",
-                            (slug,)).fetchone() is not None
+        return has_publication(conn, slug=slug)
 
 
 def _spawn(command: list[str], env: dict[str, str],
@@ -272,9 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
     url.add_argument("--keep-running", action="store_true",
                      help="keep an embedded server running until interrupted")
     url.set_defaults(func=cmd_db_url)
-    init = db_sub.add_parser("init", help="create the schemas, registry tables and API role "
-                                          "(idempotent; every command does it too)")
+    init = db_sub.add_parser("init", help="create the database and apply the schema "
+                                          "migrations (idempotent; every command does it too)")
     init.set_defaults(func=cmd_db_init)
+    db_sub.add_parser("upgrade", help="apply the pending schema migrations and print them"
+                      ).set_defaults(func=cmd_db_upgrade)
+    db_sub.add_parser("status", help="list the applied and the pending schema migrations"
+                      ).set_defaults(func=cmd_db_status)
 
     formats = ["csv", "xlsx", "json", "jsonl", "xml", "geojson", "shapefile"]
     prev = sub.add_parser("preview", help="show a file's first rows, detected types and "

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import psycopg
 from fastapi import Depends, HTTPException, Request
 
-from api import queries
 from api.core.config import Settings, get_settings
+from catalog import public
 
 
 def get_db(request: Request) -> Iterator[psycopg.Connection]:
@@ -29,10 +29,10 @@ def published_version_or_404(db: psycopg.Connection, slug: str,
                              version: int | None = None) -> dict[str, Any]:
     """A published version (the latest when `version` is None), or a 404 that says
     whether the dataset or only that version is unknown."""
-    found = queries.get_version(db, slug=slug, version=version)
+    found = public.get_version(db, slug=slug, version=version)
     if found is not None:
         return found
-    if version is not None and queries.get_version(db, slug=slug):
+    if version is not None and public.get_version(db, slug=slug):
         raise HTTPException(status_code=404,
                             detail=f"dataset '{slug}' has no published version {version}")
     raise dataset_not_found(slug)

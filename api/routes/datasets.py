@@ -18,6 +18,7 @@ from api.schemas import (
     Title,
     VersionSummary,
 )
+from catalog import public
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -38,19 +39,19 @@ def _summary(base: str, row: dict[str, Any]) -> DatasetSummary:
 
 
 def _order_column(db, slug: str) -> str | None:
-    dataset = queries.get_dataset(db, slug=slug)
+    dataset = public.get_dataset(db, slug=slug)
     return (dataset or {}).get("spec", {}).get("primary_key")
 
 
 @router.get("", response_model=list[DatasetSummary], summary="Published datasets")
 def list_datasets(db: DbDep, settings: SettingsDep) -> list[DatasetSummary]:
-    return [_summary(settings.public_base_url, row) for row in queries.list_published(db)]
+    return [_summary(settings.public_base_url, row) for row in public.list_published(db)]
 
 
 @router.get("/{slug}", response_model=DatasetDetail, summary="A dataset's metadata")
 def get_dataset(slug: str, db: DbDep, settings: SettingsDep) -> DatasetDetail:
-    versions = queries.list_versions(db, slug=slug)
-    dataset = queries.get_dataset(db, slug=slug)
+    versions = public.list_versions(db, slug=slug)
+    dataset = public.get_dataset(db, slug=slug)
     if not versions or dataset is None:
         raise dataset_not_found(slug)
     latest = versions[0]
@@ -111,7 +112,7 @@ def version_data(request: Request, slug: str, version: int, db: DbDep, settings:
 @router.get("/{slug}/versions", response_model=list[VersionSummary],
             summary="Every published version")
 def versions(slug: str, db: DbDep, settings: SettingsDep) -> list[VersionSummary]:
-    rows = queries.list_versions(db, slug=slug)
+    rows = public.list_versions(db, slug=slug)
     if not rows:
         raise dataset_not_found(slug)
     base = settings.public_base_url

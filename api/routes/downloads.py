@@ -13,8 +13,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from api import queries
 from api.deps import DbDep, SettingsDep, dataset_not_found, published_version_or_404
+from catalog import public, usage
 from metadata.datapackage import DataPackageError, build_datapackage
 from metadata.dcat import FILE_FORMATS, download_url
 from metadata.specs import DatasetSpec
@@ -62,7 +62,7 @@ def _download(request: Request, db, settings, slug: str, version: int | None,
     offered = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
     if etag in offered or "*" in offered:
         return Response(status_code=304, headers=headers)
-    queries.record_usage(db, slug=slug, path=request.url.path, fmt=ext)
+    usage.record_usage(db, slug=slug, path=request.url.path, fmt=ext)
     return FileResponse(path, media_type=record.get("media_type") or FILE_FORMATS[ext][0],
                         filename=f"{slug}-v{found['version']}.{ext}", headers=headers)
 
@@ -89,7 +89,7 @@ def _datapackage(db, settings, slug: str, version: int | None) -> JSONResponse:
     if not (found.get("files") or {}).get("csv"):
         raise HTTPException(status_code=404, detail=(
             f"dataset '{slug}' version {found['version']} has no published CSV file"))
-    dataset = queries.get_dataset(db, slug=slug)
+    dataset = public.get_dataset(db, slug=slug)
     if dataset is None:
         raise dataset_not_found(slug)
     spec = DatasetSpec.model_validate(dataset["spec"])

@@ -15,7 +15,13 @@ from psycopg import sql
 
 from anonymization import Finding, anonymize, scan_residual_pii
 from catalog.audit import append_audit
-from catalog.candidates import create_candidate, record_checks
+from catalog.candidates import (
+    create_candidate,
+    record_checks,
+    set_candidate_table,
+    supersede_pending_candidates,
+)
+from catalog.versions import latest_version_summary
 from civic_assets.settings import get_settings
 from civic_assets.tables import read_table, write_table
 from metadata.completeness import CompletenessReport, completeness
@@ -96,15 +102,6 @@ class CandidateBundle:
 
 
 
-def _latest_version(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        "SELECT version, row_count, quality, dictionary FROM catalog.versions"
-        " WHERE slug = %s ORDER BY version DESC LIMIT 1", (slug,)).fetchone()
-    if not row:
-        return None
-    return {"version": row[0], "row_count": row[1], "quality": row[2], "dictionary": row[3]}
-
-
 def _boundaries_path(spec: DatasetSpec) -> str | None:
     from catalog.database import PROJECT_ROOT
 
@@ -146,7 +143,7 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
     """
     schema, table = upstream_table
     source = read_table(conn, schema, table)
-    previous = _latest_version(conn, spec.slug)
+    previous = latest_version_summary(conn, slug=spec.slug)
 
     policy = {k: v for k, v in spec.anonymization.items() if k != "boundaries"}
     frame, report = anonymize(source, policy, boundaries=_boundaries_path(spec),
@@ -278,12 +275,8 @@ def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: Cand
             preview=bundle.preview())
         table = bundle.table_name(candidate_id)
         write_table(conn, bundle.frame, "review", table)
-        conn.execute("UPDATE catalog.candidates SET table_name = %s WHERE id = %s",
-                     (table, candidate_id))
-        # older pending candidates of the dataset can no longer be approved
-        conn.execute(
-            "UPDATE catalog.candidates SET status = 'superseded'"
-            " WHERE slug = %s AND status = 'pending' AND id <> %s", (spec.slug, candidate_id))
+        set_candidate_table(conn, candidate_id=candidate_id, table_name=table)
+        supersede_pending_candidates(conn, slug=spec.slug, newer_than=candidate_id)
         for step in bundle.anonymization.get("steps", []):
             append_audit(conn, actor="pipeline", action="anonymization.step", slug=spec.slug,
                          details={"candidate_id": candidate_id, **step})

@@ -6,6 +6,7 @@ migrations are refused."""
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -13,7 +14,14 @@ import pytest
 from catalog.approvals import record_decision
 from catalog.audit import verify_audit_chain
 from catalog.database import ConnectionParts, libpq_url
-from catalog.migrate import MIGRATIONS_DIR, MigrationError, migration_files, status, upgrade
+from catalog.migrate import (
+    MIGRATIONS_DIR,
+    MigrationError,
+    bootstrap,
+    migration_files,
+    status,
+    upgrade,
+)
 from tests.catalog.old_main import fresh_database, restore_fixture
 
 CHAIN = ["data_owner", "open_data_coordinator", "privacy_reviewer", "final_approver"]
@@ -225,3 +233,14 @@ def test_migration_files_are_numbered_without_gaps(tmp_path):
     (tmp_path / "0003_third.sql").write_text("SELECT 1;")
     with pytest.raises(MigrationError, match="expected 0002 here"):
         migration_files(tmp_path)
+
+
+def test_processes_starting_together_apply_each_migration_once(database_url):
+    # CLI, API and Dagster bootstrap the same database when they start together
+    url = fresh_database(database_url, f"{ConnectionParts.from_url(database_url).dbname}_race")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: bootstrap(url), range(4)))
+    applied = sorted((r for r in results if r), key=len)
+    assert len(applied) == 1, "one of them applied everything, the others found it done"
+    assert [m.name for m in applied[0]] == [m.name for m in migration_files()]
+    assert [r.name for r in status(url).applied] == [m.name for m in migration_files()]

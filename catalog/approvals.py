@@ -8,6 +8,7 @@ from __future__ import annotations
 import psycopg
 
 from catalog.candidates import Candidate, get_candidate
+from catalog.rows import one_row
 
 
 class ApprovalError(RuntimeError):
@@ -29,10 +30,10 @@ def record_decision(
     its message."""
     try:
         with conn.transaction():
-            row = conn.execute(
+            row = one_row(conn.execute(
                 "SELECT catalog.record_decision(%s, %s, %s, %s, %s, %s::text[])",
                 (candidate_id, role, reviewer, decision, comment, list(chain)),
-            ).fetchone()
+            ))
     except psycopg.errors.RaiseException as error:
         refusal = _approval_refusal(error)
         if refusal is None:

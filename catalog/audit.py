@@ -8,6 +8,8 @@ from typing import Any
 
 import psycopg
 
+from catalog.rows import one_row
+
 GENESIS_HASH = "0" * 64
 
 
@@ -25,10 +27,10 @@ def append_audit(
     every later link (see `verify_audit_chain`). The hashing lives in SQL
     (`catalog.append_audit`) so that decisions recorded there chain the same way.
     """
-    row = conn.execute(
+    row = one_row(conn.execute(
         "SELECT catalog.append_audit(%s, %s, %s, %s::jsonb)",
         (actor, action, slug, canonical_json(details or {})),
-    ).fetchone()
+    ))
     return row[0]
 
 

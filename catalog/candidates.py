@@ -12,6 +12,8 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from catalog.rows import one_row
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -51,7 +53,7 @@ def create_candidate(
     dcat: dict[str, Any] | None = None, run_id: str | None = None,
     preview: list[dict[str, Any]] | None = None,
 ) -> int:
-    row = conn.execute(
+    row = one_row(conn.execute(
         "INSERT INTO catalog.candidates (slug, table_name, row_count, columns, anonymization,"
         " dictionary, quality, dcat, dagster_run_id, preview)"
         " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
@@ -59,7 +61,7 @@ def create_candidate(
         (slug, table_name, row_count, json.dumps(columns), document_json(anonymization),
          document_json(dictionary), document_json(quality), document_json(dcat), run_id,
          json.dumps(preview or [], default=str)),
-    ).fetchone()
+    ))
     return row[0]
 
 

@@ -20,6 +20,7 @@ import psycopg
 from psycopg import sql
 
 from catalog.database import API_ROLE, ConnectionParts, ensure_database, libpq_url
+from catalog.rows import one_row
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 API_GRANTS = Path(__file__).parent / "sql" / "api_role.sql"
@@ -161,14 +162,14 @@ def _compare(applied: list[AppliedMigration], available: list[Migration], *,
 
 
 def _has_version_table(conn: psycopg.Connection) -> bool:
-    return conn.execute(
-        "SELECT to_regclass('catalog.schema_migrations') IS NOT NULL").fetchone()[0]
+    return one_row(conn.execute(
+        "SELECT to_regclass('catalog.schema_migrations') IS NOT NULL"))[0]
 
 
 def _is_unversioned(conn: psycopg.Connection) -> bool:
     """Made by a release before migrations: registry tables but no version table."""
-    has_registry = conn.execute(
-        "SELECT to_regclass('catalog.candidates') IS NOT NULL").fetchone()[0]
+    has_registry = one_row(conn.execute(
+        "SELECT to_regclass('catalog.candidates') IS NOT NULL"))[0]
     return has_registry and not _has_version_table(conn)
 
 
@@ -192,10 +193,10 @@ def _applied(conn: psycopg.Connection) -> list[AppliedMigration]:
 
 def _insert_applied(conn: psycopg.Connection, migration: Migration, *,
                     baseline: bool) -> AppliedMigration:
-    row = conn.execute(
+    row = one_row(conn.execute(
         "INSERT INTO catalog.schema_migrations (version, name, sha256, baseline)"
         " VALUES (%s, %s, %s, %s) RETURNING version, name, sha256, applied_at, baseline",
-        (migration.version, migration.name, migration.sha256, baseline)).fetchone()
+        (migration.version, migration.name, migration.sha256, baseline)))
     return AppliedMigration(*row)
 
 

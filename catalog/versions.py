@@ -9,12 +9,13 @@ import psycopg
 
 from catalog.audit import append_audit
 from catalog.candidates import Candidate, document_json
+from catalog.rows import one_row
 
 
 def next_version(conn: psycopg.Connection, *, slug: str) -> int:
-    row = conn.execute(
+    row = one_row(conn.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM catalog.versions WHERE slug = %s", (slug,)
-    ).fetchone()
+    ))
     return row[0]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -138,7 +139,7 @@ def _dtype_conforms(series: pd.Series, type_name: str) -> bool:
     return pd.api.types.is_string_dtype(dtype)
 
 
-def json_safe_value(value: object, *, max_text: int = 200) -> object:
+def json_safe_value(value: Any, *, max_text: int = 200) -> object:
     """A value as plain JSON (numpy scalars to Python, timestamps to ISO 8601, shapes to WKT)."""
     if value is None:
         return None

@@ -50,7 +50,7 @@ def profile_frame(
     max_categories: int = MAX_PROFILE_CATEGORIES,
 ) -> dict[str, Any]:
     """A compact, JSON-serializable profile of `df` to store with a published version."""
-    columns = {}
+    columns: dict[str, dict[str, Any]] = {}
     null_shares = df.isna().mean() if len(df) else pd.Series(0.0, index=df.columns)
     for name in df.columns:
         columns[str(name)] = {

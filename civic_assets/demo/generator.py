@@ -179,7 +179,8 @@ def generate_requests(rows: int = 50_000, *, seed: int = 311,
     status = _choice(rng, STATUSES, n, STATUS_WEIGHTS)
     hours_to_close = rng.gamma(shape=1.6, scale=40.0, size=n)
     closed = created + pd.to_timedelta(hours_to_close, unit="h")
-    closed = closed.where((status == "Closed") & (closed <= pd.to_datetime(as_of)))
+    closed_by_now = (status == "Closed") & (closed <= pd.to_datetime(as_of))
+    closed = pd.DatetimeIndex(closed.where(closed_by_now))
     status = np.where((status == "Closed") & np.asarray(closed.isna()), "In Progress", status)
 
     hood = rng.integers(0, len(NEIGHBOURHOODS), n)

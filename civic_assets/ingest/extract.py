@@ -189,6 +189,7 @@ def _load_csv_fast(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
         _name_columns(loaded, stream, source=str(path), where="header, line 1")
         if len(loaded.namer.names) < 2:  # PostgreSQL reads a blank line as one NULL
             raise _SlowPathNeeded
+        assert stream.rows is not None  # a CSV stream has a header and rows
         try:
             sample = list(islice(stream.rows, DEFAULT_SAMPLE_SIZE + 1))
         except IngestError as exc:
@@ -244,6 +245,7 @@ def _load_csv_exact(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
     try:
         _name_columns(loaded, stream, source=str(path), where="header, line 1")
         create_table(conn, loaded.table, loaded.namer.names)
+        assert stream.rows is not None  # a CSV stream has a header and rows
         copy_rows(conn, loaded, stream.rows)
     finally:
         stream.close()

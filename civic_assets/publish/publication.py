@@ -18,6 +18,7 @@ from psycopg.pq import TransactionStatus
 from catalog.approvals import ApprovalError, assert_publishable
 from catalog.candidates import latest_candidate
 from catalog.datasets import upsert_dataset
+from catalog.rows import one_row
 from catalog.versions import next_version, record_version
 from civic_assets.publish.files import (
     install_version_folder,
@@ -103,7 +104,7 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
             # beside its final place, so that the rename into place is atomic
             staging = Path(tempfile.mkdtemp(prefix=f".v{version}-", suffix=".staging",
                                             dir=root / spec.slug))
-            published_at = conn.execute("SELECT now()").fetchone()[0]
+            published_at = one_row(conn.execute("SELECT now()"))[0]
             exported = write_version_files(
                 conn, spec, table=table, version=version, row_count=candidate.row_count,
                 columns=candidate.columns, dictionary=candidate.dictionary,

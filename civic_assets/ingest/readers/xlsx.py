@@ -194,8 +194,11 @@ def cell_text(value: Any) -> str | None:
 
 
 def _texts(raw: list[Any], first_column: int) -> list[str | None]:
-    values = [(v or None) if v.__class__ is str else cell_text(v) for v in raw]
-    return [None] * first_column + values if first_column else values
+    values: list[str | None] = [(v or None) if v.__class__ is str else cell_text(v) for v in raw]
+    if not first_column:
+        return values
+    padding: list[str | None] = [None] * first_column
+    return padding + values
 
 
 def _read_header(path: Path, rows: Iterator[list[Any]], position: dict[str, int],

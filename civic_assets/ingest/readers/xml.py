@@ -21,7 +21,7 @@ from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.readers.base import RecordStream
 
 
-def _local(tag: str) -> str:
+def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else str(tag)
 
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from api.core.config import get_settings
 from api.db import open_pool
-from api.routes import approvals, datasets, dcat, downloads
+from api.routes import approvals, data_json, datasets, dcat, downloads
 from api.routes import quality as quality_routes
 
 
@@ -33,6 +33,7 @@ def create_app() -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(downloads.router)
     app.include_router(dcat.router)
+    app.include_router(data_json.router)
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
 

@@ -125,12 +125,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         files = write_demo_files(drop, rows=args.rows, seed=args.seed, as_of=default_as_of())
     print(f"  wrote {files.requests_csv}")
 
-    from civic_assets.runner import approve_all, materialize_until_review, publish
+    from civic_assets.runner import approve_all, materialize_until_candidate, publish
 
-    with step("materializing raw → dbt → review for service_requests"):
-        candidate_id = materialize_until_review(
+    with step("materializing raw → dbt → candidate for service_requests"):
+        candidate_id = materialize_until_candidate(
             "service_requests", raw_config={"path": str(files.requests_csv)})
-    print(f"  review candidate {candidate_id} is waiting for approval")
+    print(f"  candidate {candidate_id} is waiting for approval")
     with step(f"approving candidate {candidate_id} as the demo reviewer "
               "(acknowledging any flagged change)"):
         approve_all("service_requests", candidate_id, reviewer=DEMO_REVIEWER)

@@ -6,14 +6,17 @@ appear in the UI's run history like runs started there.
 
 from __future__ import annotations
 
+from typing import cast
+
 import dagster as dg
 
 from catalog.approvals import ApprovalError, acknowledge_attention, record_decision
 from catalog.candidates import get_candidate, latest_candidate
 from catalog.database import connect
-from civic_assets.keys import op_name, published_key, raw_key, until_review_selection
+from civic_assets.components.dataset import load_dataset_spec
+from civic_assets.keys import op_name, published_key, raw_key, until_candidate_selection
 from civic_assets.settings import dagster_home_configured, database_url, get_settings
-from metadata.specs import DatasetSpec, load_spec
+from metadata.specs import DatasetSpec
 
 
 def load_definitions() -> dg.Definitions:
@@ -23,9 +26,7 @@ def load_definitions() -> dg.Definitions:
 
 
 def dataset_spec(slug: str) -> DatasetSpec:
-    settings = get_settings()
-    return load_spec(settings.datasets_dir / f"{slug}.yaml",
-                     variables=settings.spec_variables())
+    return load_dataset_spec(get_settings().datasets_dir / slug / "defs.yaml")
 
 
 def _instance() -> dg.DagsterInstance | None:
@@ -39,8 +40,10 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
     # the console shows what a person needs; the full event log is in the Dagster UI
     run_config = {**(run_config or {}),
                   "loggers": {"console": {"config": {"log_level": get_settings().log_level}}}}
+    # the code location defines assets and specs only (no cacheable assets definitions)
+    assets = cast(list[dg.AssetsDefinition | dg.AssetSpec], list(definitions.assets or []))
     return dg.materialize(
-        assets=list(definitions.assets or []),
+        assets=assets,
         selection=selection,
         resources=dict(definitions.resources or {}),
         run_config=run_config,
@@ -49,15 +52,15 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
     )
 
 
-def materialize_until_review(slug: str, *, instance: dg.DagsterInstance | None = None,
-                             raw_config: dict | None = None) -> int:
-    """Run the dataset up to its review candidate; return the new candidate's id."""
+def materialize_until_candidate(slug: str, *, instance: dg.DagsterInstance | None = None,
+                                raw_config: dict | None = None) -> int:
+    """Run the dataset up to its candidate; return the new candidate's id."""
     run_config = {"ops": {op_name(raw_key(slug)): {"config": raw_config}}} if raw_config else None
-    materialize(until_review_selection(slug), run_config=run_config, instance=instance)
+    materialize(until_candidate_selection(slug), run_config=run_config, instance=instance)
     with connect(database_url()) as conn:
         candidate = latest_candidate(conn, slug=slug)
     if candidate is None:
-        raise RuntimeError(f"review/{slug} ran but registered no candidate")
+        raise RuntimeError(f"{slug}/candidate ran but registered no candidate")
     return candidate.id
 
 
@@ -105,7 +108,7 @@ def approve_all(slug: str, candidate_id: int, *, reviewer: str) -> None:
 
 def publish(slug: str, candidate_id: int = 0, *, raise_on_error: bool = True,
             instance: dg.DagsterInstance | None = None) -> int | None:
-    """Materialize published/<slug> for a candidate; return the new version number."""
+    """Materialize <slug>/published for a candidate; return the new version number."""
     key = published_key(slug)
     result = materialize(
         dg.AssetSelection.assets(key),
@@ -115,4 +118,7 @@ def publish(slug: str, candidate_id: int = 0, *, raise_on_error: bool = True,
     if not result.success:
         return None
     events = result.asset_materializations_for_node(op_name(key))
-    return int(events[-1].metadata["version"].value)
+    version = events[-1].metadata["version"].value
+    if not isinstance(version, int):
+        raise RuntimeError(f"{key.to_user_string()} recorded no version number")
+    return version

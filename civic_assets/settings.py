@@ -31,7 +31,7 @@ from catalog.database import (
 from catalog.migrate import bootstrap
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-DEFAULT_DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+DEFAULT_DATASETS_DIR = Path(__file__).resolve().parent / "defs" / "datasets"
 
 
 class Settings(BaseSettings):

@@ -105,7 +105,7 @@ class CandidateBundle:
 def _boundaries_path(spec: DatasetSpec) -> str | None:
     from catalog.database import PROJECT_ROOT
 
-    path = spec.anonymization.get("boundaries")
+    path = spec.anonymization.boundaries
     return str(PROJECT_ROOT / path) if path else None
 
 
@@ -145,7 +145,8 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
     source = read_table(conn, schema, table)
     previous = latest_version_summary(conn, slug=spec.slug)
 
-    policy = {k: v for k, v in spec.anonymization.items() if k != "boundaries"}
+    # the boundaries go in resolved from the project root, not as the spec names them
+    policy = spec.anonymization.model_copy(update={"boundaries": None})
     frame, report = anonymize(source, policy, boundaries=_boundaries_path(spec),
                               secret=get_settings().pseudonym_secret())
     report_dict = report.to_dict()
@@ -193,7 +194,7 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
 
 def _has_bbox(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
     """Publishing computes a bbox from coordinates or the policy's boundary polygons."""
-    return bool(spec.anonymization.get("boundaries")) or bbox_from_frame(frame) is not None
+    return bool(spec.anonymization.boundaries) or bbox_from_frame(frame) is not None
 
 
 def _has_timestamps(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
@@ -233,7 +234,7 @@ def _residual_pii_check(findings: list[Finding]) -> CheckOutcome:
 
 
 def _k_anonymity_check(report: dict[str, Any], spec: DatasetSpec) -> CheckOutcome:
-    required = int(report.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
+    required = int(report.get("policy", {}).get("k") or spec.anonymization.k)
     k = (report.get("risk_after") or {}).get("k")
     if k is None:
         return CheckOutcome("k_anonymity", True, "no quasi-identifiers declared",

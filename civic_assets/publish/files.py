@@ -377,7 +377,7 @@ def boundaries_bbox(spec: DatasetSpec) -> list[float] | None:
     Anonymized data may have lost its coordinates to an aggregation by area; the areas'
     boundaries then still tell where the data is.
     """
-    configured = spec.anonymization.get("boundaries")
+    configured = spec.anonymization.boundaries
     if not configured:
         return None
     path = Path(configured)

@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from api.negotiation import negotiate_format
+from civic_assets.components.dataset import load_dataset_specs
 from metadata.dcat import (
     DCAT,
     GSP,
@@ -31,7 +32,7 @@ from metadata.dcat import (
     validate_dcat,
 )
 from metadata.spatial import bbox_from_frame, bbox_to_wkt
-from metadata.specs import DatasetSpec, load_specs
+from metadata.specs import DatasetSpec
 from tests.paths import PROJECT_ROOT
 
 BASE = "https://data.riverton.example.ca"
@@ -179,10 +180,9 @@ def test_missing_shapes_file_is_a_clear_error(tmp_path, catalog_graph):
 
 
 def test_project_dataset_specs_give_valid_dcat():
-    specs = load_specs(PROJECT_ROOT / "civic_assets" / "datasets",
-                       variables={"CIVIC_VAR_DIR": "var"})
+    specs = load_dataset_specs(PROJECT_ROOT / "civic_assets" / "defs" / "datasets")
     if not specs:
-        pytest.skip("no dataset specs in civic_assets/datasets")
+        pytest.skip("no dataset specs in civic_assets/defs/datasets")
     datasets = [published_dataset_from_records(spec, version_rows(spec.slug, 1)) for spec in specs]
     conforms, report = validate_dcat(build_catalog_graph(CATALOG, datasets, base_url=BASE))
     assert conforms, report

@@ -51,7 +51,7 @@ class DatabaseUnavailable(RuntimeError):
 def _connection_kwargs(statement_timeout_ms: int) -> dict:
     return {"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS,
             "application_name": "civic_api",
-            "options": f"-c statement_timeout={int(statement_timeout_ms)}"}
+            "options": f"-c statement_timeout={int(statement_timeout_ms)} -c TimeZone=UTC"}
 
 
 class SyncConnections:

@@ -98,10 +98,8 @@ def cmd_db_status(args: argparse.Namespace) -> int:
 def _wait_forever() -> None:
     # SIGTERM too must unwind normally, so that an embedded server is stopped on exit
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         signal.pause()
-    except KeyboardInterrupt:
-        pass
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -193,7 +191,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     children = [
         _spawn([str(bin_dir / "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
                 "-h", args.host, "-p", str(args.dagster_port)], env, cwd=dagster_home()),
-        _spawn([str(bin_dir / "uvicorn"), "api.main:app", "--host", args.host,
+        # several worker processes, sized from the cores (CIVIC_API_WORKERS to choose)
+        _spawn([sys.executable, "-m", "api", "--host", args.host,
                 "--port", str(args.api_port)], env),
     ]
     print(f"database:   {url}")

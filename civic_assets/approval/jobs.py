@@ -10,8 +10,6 @@ from civic_assets.keys import candidate_key
 from civic_assets.resources import CivicDatabase, Mailer
 from metadata.specs import DatasetSpec
 
-NOTIFY_OP = "notify_reviewers"
-
 
 class NotifyConfig(dg.Config):
     """One notice: ask `role` to review the candidate, or send its rejection."""
@@ -21,13 +19,18 @@ class NotifyConfig(dg.Config):
     kind: Literal["approval", "rejection"]
 
 
-def notify_job_name(slug: str) -> str:
+def notify_op_name(slug: str) -> str:
+    # op names are unique across the code location, so each dataset's op has its own
     return f"{slug}_notify_reviewers"
+
+
+def notify_job_name(slug: str) -> str:
+    return f"{slug}_notify_reviewers_job"
 
 
 def build_notify_job(spec: DatasetSpec) -> dg.JobDefinition:
     # an SMTP server that is briefly away is tried again before the run fails
-    @dg.op(name=NOTIFY_OP, retry_policy=dg.RetryPolicy(max_retries=3, delay=30),
+    @dg.op(name=notify_op_name(spec.slug), retry_policy=dg.RetryPolicy(max_retries=3, delay=30),
            tags={"civic/dataset": spec.slug})
     def notify_reviewers(context: dg.OpExecutionContext, config: NotifyConfig,
                          civic_db: CivicDatabase, mailer: Mailer) -> None:
@@ -56,6 +59,6 @@ def build_notify_job(spec: DatasetSpec) -> dg.JobDefinition:
     return notify_job
 
 
-def notify_run_config(*, candidate_id: int, role: str, kind: str) -> dict:
-    return {"ops": {NOTIFY_OP: {"config": {"candidate_id": candidate_id, "role": role,
-                                           "kind": kind}}}}
+def notify_run_config(slug: str, *, candidate_id: int, role: str, kind: str) -> dict:
+    return {"ops": {notify_op_name(slug): {"config": {"candidate_id": candidate_id,
+                                                      "role": role, "kind": kind}}}}

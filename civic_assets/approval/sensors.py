@@ -55,7 +55,7 @@ def build_candidate_sensor(spec: DatasetSpec, notify_job: dg.JobDefinition
 def _notice_request(slug: str, candidate_id: int, role: str, kind: str) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=f"candidate-{candidate_id}-{kind}-{role}",
-        run_config=notify_run_config(candidate_id=candidate_id, role=role, kind=kind),
+        run_config=notify_run_config(slug, candidate_id=candidate_id, role=role, kind=kind),
         tags={"civic/dataset": slug, "civic/candidate_id": str(candidate_id),
               "civic/role": role, "civic/notice": kind},
     )

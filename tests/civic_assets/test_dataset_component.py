@@ -39,10 +39,15 @@ def error_chain(error: BaseException | None) -> str:
 def test_the_code_location_builds_the_datasets_of_another_folder(database_url, tmp_path,
                                                                   monkeypatch):
     write_dataset(tmp_path, "t_elsewhere", schedule="0 5 * * *")
+    write_dataset(tmp_path, "t_another")
     monkeypatch.setenv("CIVIC_DATASETS_DIR", str(tmp_path))
     definitions = load_definitions()
     keys = {key.to_user_string() for key in definitions.resolve_asset_graph().get_all_asset_keys()}
     assert {"t_elsewhere/raw", "t_elsewhere/candidate", "t_elsewhere/published"} <= keys
+    # two datasets, each with its own sensors and notify job, side by side
+    assert {job.name for job in definitions.jobs or []} >= {
+        "t_elsewhere_notify_reviewers_job", "t_another_notify_reviewers_job"}
+    assert definitions.resolve_sensor_def("t_another_candidate_sensor")
     assert "service_requests/candidate" not in keys
     assert definitions.resolve_schedule_def("t_elsewhere_refresh")
     # the dbt models, resources and everything else of the code location are still there;

@@ -44,7 +44,7 @@ def test_checks_include_dbt_tests_and_blocking_candidate_checks(definitions):
 def test_each_dataset_has_its_sensors_notify_job_schedule_and_owners(definitions):
     for sensor in ("candidate_sensor", "approval_sensor", "file_drop_sensor"):
         assert definitions.resolve_sensor_def(f"service_requests_{sensor}")
-    assert definitions.resolve_job_def("service_requests_notify_reviewers")
+    assert definitions.resolve_job_def("service_requests_notify_reviewers_job")
     assert definitions.resolve_schedule_def("service_requests_refresh")
     published = definitions.resolve_asset_graph().get(
         dg.AssetKey(["service_requests", "published"]))

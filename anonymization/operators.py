@@ -18,6 +18,8 @@ import pandas as pd
 from anonymization import patterns as pt
 from anonymization.detectors import as_text, is_geometry
 from anonymization.kinds import PiiKind
+from anonymization.recognizers import DEFAULT_MIN_CONFIDENCE, TEXT_KINDS, redact_many
+from anonymization.recognizers.places import POSTAL_CA
 from anonymization.risk import equivalence_classes, l_per_class
 
 SECRET_ENV = "CIVIC_PSEUDONYM_KEY"
@@ -145,7 +147,7 @@ def generalize_postal(series: pd.Series) -> tuple[pd.Series, int]:
     Values that are neither become null: a malformed code may still be a full one.
     """
     text = series.astype("str").str.upper().str.replace(" ", "", regex=False)
-    canadian = text.str.match(f"^{pt.POSTAL_CA}$".replace("[ -]?", "-?"), na=False)
+    canadian = text.str.match(f"^{POSTAL_CA}$".replace("[ -]?", "-?"), na=False)
     zips = text.str.match(pt.ZIP_US, na=False)
     out = text.str.slice(0, 3).where(canadian | zips)
     return out, int(series.notna().sum())
@@ -204,63 +206,27 @@ def aggregate_to_area(df: pd.DataFrame, boundaries, *, latitude: str | None = No
     return pd.Series(joined[name_property].to_numpy(), index=df.index, dtype="str")
 
 
-def redact(series: pd.Series, kinds: Sequence[PiiKind]) -> tuple[pd.Series, dict[PiiKind, int]]:
+def redact(series: pd.Series, kinds: Sequence[PiiKind], *,
+           min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> tuple[pd.Series, dict[PiiKind, int]]:
     """Replace personal information inside text by tokens like <EMAIL>; counts per kind.
 
-    A vectorized pass finds the values with anything to redact; only those go through
-    the Python substitutions, which can use lookarounds the fast engine lacks.
+    The same recognizers as detection and the residual scan, on each distinct value once;
+    only values a vectorized prefilter flags reach the Python validators.
     """
     text = as_text(series)
     if text is None:
         raise OperatorError(f"column {series.name!r} does not hold text and cannot be redacted")
-    ordered = [k for k in pt.TEXT_KINDS if k in set(kinds)]
-    counts = dict.fromkeys(ordered, 0)
-    if not ordered or text.empty:
+    wanted = [k for k in TEXT_KINDS if k in set(kinds)]
+    counts = dict.fromkeys(wanted, 0)
+    if not wanted or text.empty:
         return text, counts
-    union = "|".join(f"(?:{pt.text_pattern(k)})" for k in ordered)
-    candidate = text.str.contains(pt.bounded(union), regex=True, na=False).to_numpy(dtype=bool)
-    if not candidate.any():
-        return text, counts
-
-    out = text.copy()
-    current = text[candidate]
-    for kind in ordered:
-        # each kind's Python substitution runs only on the values its fast pattern flags
-        flagged = current.str.contains(pt.bounded(pt.text_pattern(kind)), regex=True,
-                                       na=False).to_numpy(dtype=bool)
-        if not flagged.any():
-            continue
-        replaced = []
-        for value in current[flagged].tolist():
-            if kind is PiiKind.CA_SIN:
-                value, n = _redact_sins(value)
-            else:
-                value, n = pt.replace_regex(kind).subn(kind.token, value)
-            counts[kind] += n
-            replaced.append(value)
-        current = current.copy()
-        current[flagged] = replaced
-    out[candidate] = current.to_numpy()
-    return out, counts
-
-
-def _redact_sins(text: str) -> tuple[str, int]:
-    # separated forms always (123-456-789 is worth hiding even with a bad checksum);
-    # bare 9-digit numbers only when Luhn-valid, so order numbers survive
-    has_context = pt.SIN_CONTEXT_RE.search(text) is not None
-
-    def replace(match) -> str:
-        raw = match.group(0)
-        digits = raw.replace(" ", "").replace("-", "")
-        if raw != digits or (pt.luhn_valid(digits) and has_context):
-            return PiiKind.CA_SIN.token
-        return raw
-
-    new = pt.SIN_CANDIDATE.sub(replace, text)
-    changed = sum(1 for _ in pt.SIN_CANDIDATE.finditer(text)) - sum(
-        1 for _ in pt.SIN_CANDIDATE.finditer(new)
-    )
-    return new, changed
+    codes, uniques = pd.factorize(text)
+    redacted, per_kind = redact_many(pd.Series(uniques, dtype="str"), wanted,
+                                     min_confidence=min_confidence)
+    for kind, count in per_kind.items():
+        counts[kind] += count
+    mapped = np.array(redacted + [None], dtype=object)
+    return pd.Series(mapped[codes], index=text.index, dtype="str"), counts
 
 
 def small_class_mask(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,

@@ -23,8 +23,21 @@ _PHONE_CONTEXT = words(
 
 
 @lru_cache(maxsize=65_536)
+def _nanp_valid(area_and_exchange: str) -> bool:
+    # libphonenumber's North American validity depends on area code and exchange only
+    number = phonenumbers.parse(f"+1{area_and_exchange}0100", None)
+    return phonenumbers.is_valid_number(number)
+
+
 def _phone_score(raw: str) -> float | None:
     digits = digits_of(raw)
+    nanp = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    if len(nanp) == 10 and not raw.lstrip().startswith("+") and digits[0] != "0":
+        # every ten-digit North American number is "possible"; parsing a million of them
+        # costs seconds, so only the area code and exchange are looked up (cached)
+        if not any(not c.isdigit() for c in raw):
+            return 0.3
+        return 0.75 if _nanp_valid(nanp[:6]) else 0.55
     try:
         if raw.lstrip().startswith("+"):
             number = phonenumbers.parse(raw, None)

@@ -54,7 +54,9 @@ _PLACE_BEFORE = re.compile(
 _NAME_TOKEN = re.compile(rf"^[{_CAP}][A-Za-zÀ-ÿ'’.-]*$")
 _CONTEXT_BEFORE = re.compile(
     r"(?i:mr|mrs|ms|miss|dr|mme|mlle|m|mx|madame|monsieur|mademoiselle|resident|résidente?|"
-    r"caller|called|calling|contact|contacted|spoke[ ]with|spoke[ ]to|talked[ ]to|named|"
+    r"caller|called|calling|call|call[ ]back|contact|contacted|email|e-mail|text|notify|"
+    r"inform|tell|ask|thank|thanks|rappeler|appeler|contacter|joindre|aviser|informer|"
+    r"spoke[ ]with|spoke[ ]to|talked[ ]to|named|"
     r"from|by|per|neighbou?r|tenant|owner|landlord|requester|complainant|client|citizen|"
     r"citoyenne?|plaignante?|voisine?|locataire|propriétaire|parlé[ ]à|parlé[ ]avec|"
     r"appel[ ]de|part[ ]de|nom|name|signed|signé|dear|cher|chère|attn|par|de|avec|"

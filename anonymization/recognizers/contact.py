@@ -22,6 +22,9 @@ _PHONE_CONTEXT = words(
     "joindre", "numéro", "number", "contact")
 
 
+_EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|poste)[ ]?[0-9]{1,6}$")
+
+
 @lru_cache(maxsize=65_536)
 def _nanp_valid(area_and_exchange: str) -> bool:
     # libphonenumber's North American validity depends on area code and exchange only
@@ -30,6 +33,11 @@ def _nanp_valid(area_and_exchange: str) -> bool:
 
 
 def _phone_score(raw: str) -> float | None:
+    raw = _EXTENSION.sub("", raw).strip()
+    if raw.startswith("011"):
+        raw = "+" + raw[3:].lstrip(" .-")
+    elif raw.startswith("00"):
+        raw = "+" + raw[2:].lstrip(" .-")
     digits = digits_of(raw)
     nanp = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
     if len(nanp) == 10 and not raw.lstrip().startswith("+") and digits[0] != "0":
@@ -45,9 +53,10 @@ def _phone_score(raw: str) -> float | None:
                 return 0.85
             return 0.6 if phonenumbers.is_possible_number(number) else None
         if digits[0] == "0":
+            separated = any(not c.isdigit() for c in raw)
             for region in NATIONAL_REGIONS:
                 if phonenumbers.is_valid_number(phonenumbers.parse(raw, region)):
-                    return 0.55
+                    return 0.55 if separated else 0.3
             return None
         number = phonenumbers.parse(raw, "CA")
     except phonenumbers.NumberParseException:
@@ -67,15 +76,16 @@ def _score_phone(match: re.Match[str], text: str) -> float | None:
 
 PHONE = PatternRecognizer(
     name="phone", kind=PiiKind.PHONE,
-    prefilter=(r"\+[1-9][0-9 .()-]{6,}|[0-9]{3}\)?[ .-][0-9]{3}[ .-][0-9]{4}"
-               r"|0[0-9]{1,4}[ .-][0-9]{2,4}[ .-][0-9]{2,4}|[0-9]{10}"),
+    prefilter=(r"(?:\+|00|011)[ .-]?[1-9][0-9 .()-]{6,}|[0-9]{3}\)?[ .-]?[0-9]{3}[ .-][0-9]{4}"
+               r"|\(?0[0-9]{1,4}\)?[ .-]?[0-9]{2,4}[ .-]?[0-9]{2,4}|[0-9]{10}"),
     finder=re.compile(
         r"(?<![0-9A-Za-z+])(?<![0-9][ .-])(?:"
-        r"\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,6}"
+        r"(?:\+|00|011[ .-]?)[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,6}"
         r"|(?:1[ .-]?)?(?:\([0-9]{3}\)[ .-]?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}"
-        r"|0[0-9]{1,4}(?:[ .-][0-9]{2,4}){2,4}"
-        r"|1?[0-9]{10}"
-        r")(?![0-9A-Za-z])(?![ .-][0-9])"),
+        r"|\(0[0-9]{1,4}\)[ ]?[0-9]{2,4}(?:[ .-]?[0-9]{2,4}){0,2}"
+        r"|0[0-9]{1,4}(?:[ .-][0-9]{2,4}){1,4}"
+        r"|[01]?[0-9]{10}"
+        r")(?:[ ]?(?:x|ext\.?|poste)[ ]?[0-9]{1,6})?(?![0-9A-Za-z])(?![ .-][0-9])"),
     score=_score_phone,
     context=_PHONE_CONTEXT,
     context_boost=0.25,

@@ -74,6 +74,7 @@ CARD_SCHEMES: tuple[tuple[str, object, frozenset[int]], ...] = (
     ("discover", lambda d: d[:4] == "6011" or _in(d, 644, 649) or d[:2] == "65"
      or _in(d, 622126, 622925), frozenset(range(16, 20))),
     ("jcb", lambda d: _in(d, 3528, 3589), frozenset(range(16, 20))),
+    ("jcb15", lambda d: d[:4] in ("1800", "2131"), frozenset({15})),
     ("diners", lambda d: _in(d, 300, 305) or d[:4] == "3095" or d[:2] in ("36", "38", "39"),
      frozenset(range(14, 20))),
     ("unionpay", lambda d: d[:2] in ("62", "81"), frozenset(range(16, 20))),
@@ -101,9 +102,10 @@ def _score_card(match: re.Match[str], text: str) -> float | None:
     groups = tuple(len(g) for g in re.split("[ -]", raw))
     if len(groups) == 1:
         # a bare run of digits: one in ~30 random 16-digit numbers has a scheme prefix and
-        # passes Luhn (a hex hash can be all digits too), so it needs words around it or
-        # a column of them (`detectors`)
-        return 0.45
+        # passes Luhn. Inside a sentence that is still most likely a card; a value that is
+        # nothing but the number (a hex hash can be all digits) needs words around it or a
+        # column of them (`detectors`)
+        return 0.45 if match.group(0) == text.strip() else 0.6
     return 0.8 if groups in _CARD_GROUPINGS else 0.5
 
 

@@ -19,6 +19,22 @@ STREET_TYPES = (
     "Square|Sq|Gate|Grove|Heights|Private|Row|Alley|Plaza|Point|Pike|Loop|Path|Close|Mews|"
     "Promenade|Esplanade|Line|Sideroad|Concession|Crossing|Landing|Bend|Ridge|View"
 )
+# The US Postal Service's standard street suffixes (Publication 28, appendix C1) beyond
+# the ones above; used only after a civic number, since many are also surnames (Hill).
+USPS_SUFFIXES = (
+    "Alley|Annex|Arcade|Bayou|Beach|Bluffs?|Bottom|Branch|Bridge|Brooks?|Burgs?|Bypass|Camp|"
+    "Canyon|Cape|Causeway|Centers?|Centre|Circles|Cliffs?|Club|Commons?|Corners?|Course|Courts|"
+    "Coves?|Creek|Crest|Crossroads?|Curve|Dale|Dam|Divide|Drives|Estates?|Expressway|"
+    "Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|"
+    "Gardens?|Gateway|Glens?|Greens?|Groves|Harbou?rs?|Haven|Hills?|Hollow|Inlet|Islands?|"
+    "Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Lights?|Loaf|Locks?|Lodge|Mall|Manors?|"
+    "Meadows?|Mills?|Mission|Motorway|Mount|Mountains?|Neck|Orchard|Oval|Overpass|Parks?|"
+    "Parkways|Pass|Passage|Pines?|Plains?|Points|Ports?|Prairie|Radial|Ramp|Ranch|Rapids?|"
+    "Rest|Ridges|River|Roads|Route|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares|Station|"
+    "Stravenue|Stream|Streets|Summit|Throughway|Trace|Track|Trafficway|Trailer|Tunnel|"
+    "Turnpike|Underpass|Unions?|Valleys?|Viaduct|Views|Villages?|Ville|Vista|Walks?|Wall|"
+    "Ways|Wells?"
+)
 RUE_TYPES = (
     "rue|avenue|av|boulevard|boul|bd|chemin|ch|place|route|rang|montée|impasse|allée|"
     "promenade|côte|croissant|carré|voie|quai|rond-point|square|terrasse|ruelle|autoroute"
@@ -45,11 +61,11 @@ def _score_address(match: re.Match[str], text: str) -> float | None:
 
 STREET_ADDRESS = PatternRecognizer(
     name="street_address", kind=PiiKind.STREET_ADDRESS,
-    prefilter=(rf"[0-9]{{1,6}}[A-Za-z]?[ ,-].*(?i:{STREET_TYPES}|{RUE_TYPES})"
+    prefilter=(rf"[0-9]{{1,6}}[A-Za-z]?[ ,-].*(?:(?i:{STREET_TYPES}|{RUE_TYPES})|{USPS_SUFFIXES})"
                r"|(?i:p\.? ?o\.? box|c\.? ?p\.? [0-9]|case postale)"),
     finder=re.compile(
         rf"{L}(?:{_NUMBER},?[ ]+(?:{_DIRECTION}[ ]+)?(?:{_NAME_WORD}[ ]+){{1,4}}"
-        rf"(?i:{STREET_TYPES})\.?(?:[ ]+{_DIRECTION})?{R}"
+        rf"(?:(?i:{STREET_TYPES})|{USPS_SUFFIXES})\.?(?:[ ]+{_DIRECTION})?{R}"
         rf"|{_NUMBER},?[ ]+(?i:{RUE_TYPES})\.?[ ]+"
         rf"(?:(?:de|du|des|la|le|l'|d'|Saint|Sainte|St|Ste)[ -]+)*{_FR_NAME}"
         rf"(?:[ -](?:{_FR_NAME}|de|du|des|la|le))*?(?:[ ]+{_DIRECTION})?{R}"

@@ -126,11 +126,18 @@ def generalize_bins(series: pd.Series, *, bins: Sequence[float],
 
 
 def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
-    """Timestamps to day (a timestamp at midnight), month ('2026-03') or year (2026)."""
+    """Timestamps to hour or day (the timestamp at its start), week (its Monday), month
+    ('2026-03') or year (2026): an exact timestamp alone makes nearly every record unique."""
     values = series if pd.api.types.is_datetime64_any_dtype(series.dtype) else pd.to_datetime(
         series, errors="coerce", format="mixed"
     )
     count = int(values.notna().sum())
+    if to == "hour":
+        return values.dt.floor("h"), count
+    if to == "week":
+        naive = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        monday = naive.dt.floor("D") - pd.to_timedelta(naive.dt.day_of_week, unit="D")
+        return monday.where(values.notna()), count
     if to == "day":
         return values.dt.floor("D"), count
     if to == "month":
@@ -138,7 +145,7 @@ def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
         return naive.dt.to_period("M").astype("str").where(values.notna()), count
     if to == "year":
         return values.dt.year.astype("Int64"), count
-    raise OperatorError(f"cannot generalize dates to {to!r}; use day, month or year")
+    raise OperatorError(f"cannot generalize dates to {to!r}; use hour, day, week, month or year")
 
 
 def generalize_postal(series: pd.Series) -> tuple[pd.Series, int]:

@@ -75,10 +75,11 @@ class PseudonymizeRule(_Strict):
 
 
 class GeneralizeRule(_Strict):
-    """Coarser values: numbers to ranges or bins, dates to day/month/year, postal codes to FSA."""
+    """Coarser values: numbers to ranges or bins, timestamps to hour/day/week/month/year,
+    postal codes to FSA."""
 
     operator: Literal["generalize"]
-    to: Literal["range", "bins", "day", "month", "year", "fsa"]
+    to: Literal["range", "bins", "hour", "day", "week", "month", "year", "fsa"]
     width: int | None = Field(default=None, ge=1)  # range: width of each range (default 10)
     top: float | None = None  # range: values at or above `top` become "top+"
     bins: list[float] | None = None  # bins: edges, left-closed

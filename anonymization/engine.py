@@ -22,8 +22,10 @@ from anonymization.policy import (
     RedactRule,
     parse_policy,
 )
+from anonymization.privacy_models import t_closeness
 from anonymization.report import AnonymizationReport, AppliedStep
 from anonymization.risk import compute_risk
+from anonymization.utility import compute_utility
 
 ALL_TEXT_KINDS = [k for k in PiiKind if k is not PiiKind.FREE_TEXT]
 
@@ -91,6 +93,15 @@ def anonymize(
         report.risk_after = compute_risk(
             out, policy.quasi_identifiers, policy.sensitive_attributes, k_threshold=policy.k
         )
+        sources = {output: source for source, output in policy.output_names().items()}
+        report.utility = compute_utility(
+            df, out, {qi: sources.get(qi, qi) for qi in policy.quasi_identifiers})
+        report.t_closeness = [
+            t_closeness(out, policy.quasi_identifiers, s,
+                        distance="ordered" if pd.api.types.is_numeric_dtype(out[s].dtype)
+                        else "equal")
+            for s in policy.sensitive_attributes
+        ]
     report.rows_out = len(out)
     report.columns_out = [str(c) for c in out.columns]
     return out, report

@@ -100,7 +100,8 @@ def _column_of_cards(values: pd.Series) -> np.ndarray:
     return out
 
 
-def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> ColumnValues:
+def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind],
+                kinds: frozenset[PiiKind] | None = None) -> ColumnValues:
     n = len(text)
     codes, uniques = pd.factorize(text)
     values = pd.Series(uniques, dtype="str")
@@ -119,8 +120,9 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> Colu
     )
     # A handful of distinct values repeated over many rows is a category, not people.
     categorical = n >= 1000 and len(values) < 0.01 * n and not result.free_text
-    kinds = [k for k in TEXT_KINDS if not (categorical and k is PiiKind.PERSON_NAME)]
-    unique_masks = recognizers.kind_masks(values, kinds, hinted=hints)
+    wanted = [k for k in TEXT_KINDS if (kinds is None or k in kinds)
+              and not (categorical and k is PiiKind.PERSON_NAME)]
+    unique_masks = recognizers.kind_masks(values, wanted, hinted=hints)
 
     def add(kind: PiiKind, mask: np.ndarray) -> None:
         unique_masks[kind] = unique_masks.get(kind, mask) | mask
@@ -172,8 +174,9 @@ def _birth_dates(dates: pd.Series) -> np.ndarray:
     return np.asarray(valid & (years >= 1900) & (years <= date.today().year), dtype=bool)
 
 
-def column_values(series: pd.Series, column: object | None = None) -> ColumnValues:
-    """Find personal information in every value of one column."""
+def column_values(series: pd.Series, column: object | None = None, *,
+                  kinds: frozenset[PiiKind] | None = None) -> ColumnValues:
+    """Find personal information in every value of one column (of `kinds`, default all)."""
     name = str(series.name if column is None else column)
     hints = pt.hinted_kinds(name)
     n = len(series)
@@ -220,4 +223,7 @@ def column_values(series: pd.Series, column: object | None = None) -> ColumnValu
         return ColumnValues(name, int(series.notna().sum()))
     if len(text) != n:  # pragma: no cover - defensive, astype keeps length
         raise AssertionError("text view changed the column length")
-    return _text_masks(text, name, hints)
+    result = _text_masks(text, name, hints, kinds)
+    if kinds is not None:
+        result.masks = {k: m for k, m in result.masks.items() if k in kinds}
+    return result

@@ -55,8 +55,8 @@ def anonymize(
     """Detect, transform, suppress and measure; the input frame is left untouched.
 
     `boundaries`: polygons for `aggregate_area` (GeoDataFrame or GeoJSON path) unless
-    the rule names its own file. `secret`: the pseudonymization key, else
-    $CIVIC_PSEUDONYM_KEY.
+    the rule names its own file. `secret`: the pseudonymization key (the library reads
+    no environment; the pipeline passes $CIVIC_PSEUDONYM_KEY).
     """
     policy = parse_policy(policy)
     _check_columns_exist(df, policy)

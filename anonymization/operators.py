@@ -8,7 +8,6 @@ pandas/pyarrow kernels, never with a per-row Python loop over the whole column.
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,17 +34,17 @@ class OperatorError(ValueError):
 
 
 def resolve_secret(secret: str | bytes | None = None) -> bytes:
-    """The pseudonymization key: the explicit argument, else $CIVIC_PSEUDONYM_KEY.
+    """The pseudonymization key as bytes, checked. The library reads no environment: the
+    pipeline passes $CIVIC_PSEUDONYM_KEY in.
 
     There is no fallback key: a default would make every token reversible by anyone who
     reads this source (hash the likely values, compare).
     """
-    if secret is None:
-        secret = os.environ.get(SECRET_ENV)
     if not secret:
         raise MissingSecretError(
             f"pseudonymization needs a secret key: set the environment variable {SECRET_ENV} "
-            "(keep it the same across runs so records stay linkable) or pass secret=..."
+            "for the pipeline (keep it the same across runs so records stay linkable), or "
+            "pass secret=... to anonymize()"
         )
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
     if len(key) < MIN_SECRET_BYTES:

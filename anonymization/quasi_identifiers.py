@@ -136,12 +136,12 @@ def classify_column(series: pd.Series, column: str,
                        distinct)
 
 
-def classify_columns(df: pd.DataFrame, *, detections: Sequence[PiiDetection] | None = None,
-                     use_presidio: bool = False) -> list[ColumnClass]:
+def classify_columns(df: pd.DataFrame, *,
+                     detections: Sequence[PiiDetection] | None = None) -> list[ColumnClass]:
     """Every column's role: direct identifier, quasi-identifier (location, time,
     demographic), sensitive, or other."""
     if detections is None:
-        detections = detect_pii(df, use_presidio=use_presidio)
+        detections = detect_pii(df)
     by_column = {d.column: d for d in detections}
     return [classify_column(df[c], str(c), by_column.get(str(c))) for c in df.columns]
 

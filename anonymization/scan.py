@@ -10,7 +10,6 @@ import pandas as pd
 
 from anonymization.detectors import column_values
 from anonymization.kinds import PiiKind
-from anonymization.presidio_support import mask_example
 
 
 @dataclass(frozen=True)
@@ -57,3 +56,10 @@ def scan_residual_pii(df: pd.DataFrame, *, columns: Iterable[str] | None = None,
                 example=mask_example(series.iloc[position]),
             ))
     return findings
+
+
+def mask_example(value: object, *, keep: int = 2) -> str:
+    """A value safe to show in a report: all but its last `keep` characters masked."""
+    text = str(value)
+    hidden = max(len(text) - keep, min(len(text), 1))
+    return "*" * hidden + text[hidden:]

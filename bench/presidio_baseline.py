@@ -10,6 +10,7 @@ from presidio_analyzer.predefined_recognizers import (
     CaPostalCodeRecognizer,
     CaSinRecognizer,
     CreditCardRecognizer,
+    EmailRecognizer,
     IbanRecognizer,
     IpRecognizer,
     PhoneRecognizer,
@@ -17,7 +18,21 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from anonymization.kinds import PiiKind
-from anonymization.presidio_support import _OfflineEmailRecognizer
+
+
+class _OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's e-mail recognizer with tldextract limited to its bundled suffix list
+    (the default asks the network for the public-suffix list)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import tldextract
+
+        self._extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._extract(pattern_text).fqdn != ""
+
 
 ENTITY_KINDS = {
     "EMAIL_ADDRESS": PiiKind.EMAIL, "PHONE_NUMBER": PiiKind.PHONE, "CA_SIN": PiiKind.CA_SIN,

@@ -36,20 +36,21 @@ class UtilityMetrics:
         return asdict(self)
 
 
-def _loss(domain: pd.Series, before: pd.Series, after: pd.Series) -> float:
-    """Iyengar's loss of one column: published rows aligned with their original values,
-    M counted over the whole original column (suppressed records included)."""
-    values = pd.Index(pd.unique(domain))
-    total = len(values)
-    if total <= 1 or len(before) == 0:
+def _loss(before: pd.Series, positions: np.ndarray, after: pd.Series) -> float:
+    """Iyengar's loss of one column. `positions`: where each published row is in `before`;
+    M counts the distinct values of the whole original column (suppressed rows too)."""
+    codes, uniques = pd.factorize(before, use_na_sentinel=False)
+    total = len(uniques)
+    if total <= 1 or len(positions) == 0:
         return 0.0
-    original_codes = values.get_indexer(before)
+    original_codes = codes[positions].astype(np.int64)
     published_codes, _ = pd.factorize(after, use_na_sentinel=False)
     pairs = pd.unique(published_codes.astype(np.int64) * total + original_codes)
     per_published = np.bincount(pairs // total)
     m = per_published[published_codes]
     # a value suppressed to null stands for every original value
-    m = np.where(pd.isna(after).to_numpy() & ~pd.isna(before).to_numpy(), total, m)
+    suppressed = pd.isna(after).to_numpy() & ~pd.isna(before).to_numpy()[positions]
+    m = np.where(suppressed, total, m)
     return float(((m - 1) / (total - 1)).mean())
 
 
@@ -68,11 +69,11 @@ def compute_utility(before: pd.DataFrame, after: pd.DataFrame,
         discernibility, average = float(suppressed * n_in), 0.0
     losses = {}
     # published rows are matched to their originals by index label
-    comparable = before.index.is_unique and after.index.isin(before.index).all()
-    aligned = before.loc[after.index] if comparable else before.iloc[:0]
+    positions = before.index.get_indexer(after.index) if before.index.is_unique else None
+    comparable = positions is not None and bool((positions >= 0).all())
     for published, original in quasi_identifier_sources.items():
         if comparable and published in after.columns and original in before.columns:
-            losses[published] = _loss(before[original], aligned[original], after[published])
+            losses[published] = _loss(before[original], positions, after[published])
     return UtilityMetrics(
         rows_in=n_in, rows_out=n_out,
         share_suppressed=suppressed / n_in if n_in else 0.0,

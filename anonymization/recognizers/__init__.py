@@ -148,20 +148,18 @@ def redact_many(
     text = _text(values)
     out: list[str | None] = text.tolist()
     counts: dict[PiiKind, int] = {}
-    pending = pd.Series(range(len(text)), dtype="int64")
+    pending = np.arange(len(text))  # position in `out` of each value of `current`
     current = text
     for _ in range(MAX_REDACTION_PASSES):
         found = find_pii_many(current, kinds, min_confidence=min_confidence)
         if not found:
             break
-        changed_positions = []
-        for position, spans in found.items():
-            original = int(pending.iloc[position])
+        changed = pending[np.fromiter(found, dtype=np.int64, count=len(found))]
+        for original, spans in zip(changed, found.values(), strict=True):
             out[original] = _replace(out[original], spans)
-            changed_positions.append(original)
             for span in spans:
                 counts[span.kind] = counts.get(span.kind, 0) + 1
-        pending = pd.Series(sorted(changed_positions), dtype="int64")
+        pending = changed
         current = pd.Series([out[p] for p in pending], dtype="str")
     return out, counts
 

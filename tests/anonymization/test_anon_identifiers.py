@@ -185,3 +185,15 @@ def test_confidence_rises_with_context():
     nanp_invalid = find_pii("613-155-0199")[0].confidence
     assert nanp_invalid < find_pii("613-555-0199")[0].confidence
     assert find_pii("call 613-155-0199")[0].confidence > nanp_invalid
+
+
+def test_a_column_of_names_from_many_locales_is_found_by_the_model():
+    from faker import Faker
+
+    fake = Faker(["en_US", "fr_CA", "pl_PL", "vi_VN", "es_MX", "yo_NG"])
+    fake.seed_instance(3)
+    names = [f"{fake.first_name()} {fake.last_name()}" for _ in range(300)]
+    found = {d.column: d for d in detect_pii(pd.DataFrame({"col1": names,
+                                                           "contact_person": names}))}
+    assert found["col1"].kind is found["contact_person"].kind is PiiKind.PERSON_NAME
+    assert found["contact_person"].confidence > found["col1"].confidence  # the name helps

@@ -113,7 +113,7 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind],
         out[present] = unique_mask[codes[present]]
         return out
 
-    words = values.str.count("[A-Za-zÀ-ÿ]{2,}")
+    words = values.str.count("[A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ]{2,}")
     free_text_share = (words >= FREE_TEXT_MIN_WORDS).to_numpy()
     result.free_text = bool(
         len(values) and spread(free_text_share).sum() >= FREE_TEXT_MIN_SHARE * result.n_values

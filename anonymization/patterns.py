@@ -15,9 +15,9 @@ from importlib import resources
 from anonymization.kinds import PiiKind
 
 # Word boundaries spelled as character classes, since `\b` forces the Python path.
-_LEFT = r"(?:^|[^0-9A-Za-zÀ-ÿ_])"
-_RIGHT = r"(?:[^0-9A-Za-zÀ-ÿ_]|$)"
-_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+"
+_LEFT = r"(?:^|[^0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_])"
+_RIGHT = r"(?:[^0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_]|$)"
+_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+"
 
 PHONE_BARE = r"^(?:\+?1)?[2-9][0-9]{2}[2-9][0-9]{6}$"
 SIN_PLAIN = r"[1-79][0-9]{8}"

@@ -71,6 +71,33 @@ NAME_TEMPLATES_FR = (
     "Le propriétaire {name} conteste l'avis d'infraction pour herbe haute.",
     "Communiquer avec {name} avant l'arrivée de l'équipe.",
 )
+# Written after the recognizers were tuned on the templates above, and never used to tune
+# them: recall on these is the figure to quote.
+HELD_OUT_TEMPLATES_EN = (
+    "Hydrant flushing notice was not received by {name}, who lives on the corner.",
+    "Our agent transferred {name} to the forestry team.",
+    "{name} is upset that the snowplow blocked the driveway again.",
+    "According to {name}, the bus shelter glass was shattered overnight.",
+    "Voicemail from {name} asking when the compost bins will be delivered.",
+    "Customer {name} wants the parking ticket reviewed.",
+    "I spoke to {name} this morning; the leak is coming from the meter.",
+    "Signed petition submitted by {name} and twelve neighbours.",
+    "{name} dropped off photos of the sinkhole at the counter.",
+    "Waiting on {name} to confirm access to the backyard.",
+)
+HELD_OUT_TEMPLATES_FR = (
+    "{name} est mécontente que la déneigeuse ait bloqué son entrée.",
+    "L'agent a transféré {name} à l'équipe de foresterie.",
+    "D'après {name}, la vitre de l'abribus a été fracassée cette nuit.",
+    "Message vocal de {name} demandant la livraison des bacs de compost.",
+    "J'ai parlé avec {name} ce matin; la fuite vient du compteur.",
+    "{name} a déposé des photos du trou au comptoir.",
+    "En attente de la confirmation de {name} pour accéder à la cour.",
+    "Pétition signée remise par {name} et douze voisins.",
+    "Madame {name} veut faire réviser sa contravention.",
+    "{name} trouve que le lampadaire clignote toute la nuit.",
+)
+
 # No person in these: streets, parks and buildings named after people, and other capitals.
 NEGATIVE_SENTENCES = (
     "Pothole on St. Laurent Boulevard near the Rideau Centre entrance.",
@@ -151,13 +178,17 @@ def _faker(locale: str, seed: int) -> Faker:
     return fake
 
 
-def name_examples(seed: int = 2026, per_template: int = 12) -> list[Example]:
-    """Person names from Faker's locales in English and French 311 sentences."""
+def name_examples(seed: int = 2026, per_template: int = 12, *,
+                  held_out: bool = False) -> list[Example]:
+    """Person names from Faker's locales in English and French 311 sentences (the
+    held-out templates if `held_out`)."""
     rng = random.Random(seed)
     fakers = [_faker(locale, seed + i) for i, locale in enumerate(NAME_LOCALES)]
+    english, french_templates = ((HELD_OUT_TEMPLATES_EN, HELD_OUT_TEMPLATES_FR) if held_out
+                                 else (NAME_TEMPLATES_EN, NAME_TEMPLATES_FR))
     out = []
-    for template in NAME_TEMPLATES_EN + NAME_TEMPLATES_FR:
-        french = template in NAME_TEMPLATES_FR
+    for template in english + french_templates:
+        french = template in french_templates
         for _ in range(per_template):
             fake = rng.choice(fakers)
             roll = rng.random()

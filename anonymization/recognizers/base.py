@@ -21,8 +21,8 @@ CONTEXT_BEFORE = 48  # characters searched for context words before a match
 CONTEXT_AFTER = 24
 
 # Word edges for Python patterns (letters include Latin-1 accents).
-L = r"(?<![0-9A-Za-zÀ-ÿ_])"
-R = r"(?![0-9A-Za-zÀ-ÿ_])"
+L = r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_])"
+R = r"(?![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_])"
 
 
 @dataclass(frozen=True)

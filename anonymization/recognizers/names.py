@@ -23,11 +23,11 @@ from anonymization.recognizers.base import Span, resolve_overlaps
 from anonymization.recognizers.places import RUE_TYPES, STREET_TYPES
 
 MODEL = "fr_core_news_sm"
-_CAP = "A-ZÀ-Ý"
-_LOW = "a-zà-ÿ"
+_CAP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
+_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"
 # RE2-safe: which texts go to the model at all.
 PREFILTER = (
-    rf"[{_CAP}][{_LOW}'’-]+[ ]+[{_CAP}][A-Za-zÀ-ÿ'’-]+"
+    rf"[{_CAP}][{_LOW}'’-]+[ ]+[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+"
     rf"|(?:Mr|Mrs|Ms|Miss|Dr|Mme|Mlle|M|Mx)\.?[ ]+[{_CAP}]"
 )
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mme", "mlle", "m", "mx", "madame",
@@ -44,18 +44,19 @@ _STREET_AFTER = re.compile(
     r"centre|center|arena|aréna|library|bibliothèque|bridge|pont|station|mall|plaza|"
     r"building|tower|hall|island|île|lake|lac|river|rivière|county|township|ward|"
     r"university|université|college|collège|institute|institut|foundation|fondation|inc|"
-    r"ltd|corp|company|cie)(?![A-Za-zÀ-ÿ])")
+    r"ltd|corp|company|cie)(?![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])")
 _PLACE_BEFORE = re.compile(
-    rf"(?:^|[^A-Za-zÀ-ÿ])(?i:{RUE_TYPES}|{STREET_TYPES}|saint|sainte|st|ste|mount|mont|"
+    rf"(?:^|[^A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])(?i:{RUE_TYPES}|{STREET_TYPES}|saint|sainte|st|ste|mount|mont|"
     r"fort|port|lake|lac|parc|park|pont|école|school|hôpital|hospital|église|church|"
     r"université|university|collège|college|centre|center|aréna|arena|pavillon|station|"
     r"île|island|cap|baie|bay|village|town|city|comté|county|canton|township)"
     r"[ .'’-]*(?:(?i:de|du|des|la|le|l'|d'|of|the)[ '’-]*)*$")
-_NAME_TOKEN = re.compile(rf"^[{_CAP}][A-Za-zÀ-ÿ'’.-]*$")
+_NAME_TOKEN = re.compile(rf"^[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*$")
 _CONTEXT_BEFORE = re.compile(
     r"(?i:mr|mrs|ms|miss|dr|mme|mlle|m|mx|madame|monsieur|mademoiselle|resident|résidente?|"
     r"caller|called|calling|call|call[ ]back|contact|contacted|email|e-mail|text|notify|"
-    r"inform|tell|ask|thank|thanks|rappeler|appeler|contacter|joindre|aviser|informer|"
+    r"inform|tell|ask|thank|thanks|thanks[ ]to|merci[ ]à|for|with|met|behalf[ ]of|"
+    r"identified[ ]as|au[ ]nom[ ]de|à|rappeler|appeler|contacter|joindre|aviser|informer|"
     r"spoke[ ]with|spoke[ ]to|talked[ ]to|named|"
     r"from|by|per|neighbou?r|tenant|owner|landlord|requester|complainant|client|citizen|"
     r"citoyenne?|plaignante?|voisine?|locataire|propriétaire|parlé[ ]à|parlé[ ]avec|"
@@ -65,14 +66,14 @@ _CONTEXT_AFTER = re.compile(
     r"[ ,]*(?i:called|reported|says|said|asked|wants|lives|complained|phoned|emailed|"
     r"a[ ]appelé|signale|demande|habite|se[ ]plaint|est[ ]venue?|\(|,[ ]+(?:who|qui))")
 _TITLE_NAME = re.compile(
-    rf"(?<![A-Za-zÀ-ÿ])(?P<title>Mr|Mrs|Ms|Miss|Dr|Mme|Mlle|M|Mx|Madame|Monsieur)\.?[ ]+"
-    rf"(?P<value>[{_CAP}][A-Za-zÀ-ÿ'’-]+(?:[ -][{_CAP}][A-Za-zÀ-ÿ'’-]+){{0,2}})")
+    rf"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])(?P<title>Mr|Mrs|Ms|Miss|Dr|Mme|Mlle|M|Mx|Madame|Monsieur)\.?[ ]+"
+    rf"(?P<value>[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+(?:[ -][{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+){{0,2}})")
 _CAP_RUN = re.compile(
-    rf"(?<![A-Za-zÀ-ÿ'’-])[{_CAP}][{_LOW}'’-]+(?:[ ]+(?:(?:de|du|van|von|da|di|del|le|la|bin)"
-    rf"[ ]+)?[{_CAP}][A-Za-zÀ-ÿ'’-]+){{1,3}}(?![A-Za-zÀ-ÿ'’-])")
+    rf"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-])[{_CAP}][{_LOW}'’-]+(?:[ ]+(?:(?:de|du|van|von|da|di|del|le|la|bin)"
+    rf"[ ]+)?[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+){{1,3}}(?![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-])")
 
 MULTI_TOKEN = 0.7
-SINGLE_TOKEN = 0.35
+SINGLE_TOKEN = 0.25  # a lone word needs a title or context words, a listed surname is not enough
 LIST_BOOST = 0.2
 CONTEXT_BOOST = 0.2
 RULE_LISTED = 0.7  # a listed given name and a capitalized word, the model missing it
@@ -106,7 +107,7 @@ def _listed() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _listed_first_run() -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-zÀ-ÿ])(?:{pt.person_name_in_text()})(?![A-Za-zÀ-ÿ])")
+    return re.compile(rf"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])(?:{pt.person_name_in_text()})(?![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])")
 
 
 def _is_place(text: str, start: int, end: int) -> bool:
@@ -115,10 +116,19 @@ def _is_place(text: str, start: int, end: int) -> bool:
                 or _has_street_word(text[start:end]))
 
 
+# A run ending in one of these names a place (Blackburn Hamlet, Lansdowne Park).
+PLACE_LAST_WORDS = frozenset({
+    "hamlet", "village", "heights", "park", "parc", "estates", "gardens", "square", "mall",
+    "plaza", "centre", "center", "station", "bridge", "lake", "bay", "island", "hospital",
+    "school", "arena", "library", "church", "market", "marché", "quartier", "ward", "district",
+})
+
+
 def _has_street_word(value: str) -> bool:
     tokens = re.split(r"[ .-]+", value.lower())
     streets = set(STREET_TYPES.lower().split("|")) | set(RUE_TYPES.split("|"))
-    return any(t in streets for t in tokens) or value.lower().startswith(("saint", "st-", "ste-"))
+    return (any(t in streets for t in tokens) or tokens[-1] in PLACE_LAST_WORDS
+            or value.lower().startswith(("saint", "st-", "ste-")))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int, bool] | None:

@@ -39,8 +39,8 @@ RUE_TYPES = (
     "rue|avenue|av|boulevard|boul|bd|chemin|ch|place|route|rang|montée|impasse|allée|"
     "promenade|côte|croissant|carré|voie|quai|rond-point|square|terrasse|ruelle|autoroute"
 )
-_NAME_WORD = r"[A-Z0-9À-Ý][A-Za-zÀ-ÿ'’.-]*"
-_FR_NAME = r"[A-ZÀ-Ý0-9][A-Za-zÀ-ÿ'’-]*"
+_NAME_WORD = r"[A-Z0-9À-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*"
+_FR_NAME = r"[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ0-9][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]*"
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Nord|Sud|Est|Ouest|O)\.?"
 _UNIT = (r"(?:,?[ ]+(?:(?i:apt|apartment|unit|suite|ste|app|appartement|bureau|logement)\.?"
          r"[ ]*#?[ ]*[0-9A-Za-z-]{1,6}|#[ ]?[0-9A-Za-z-]{1,6}))")
@@ -49,7 +49,7 @@ _REGION_CODES = ("AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|AL|AK|AZ|AR|CA|CO|CT|DE
               "RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
 _PROVINCES = f"{_REGION_CODES}|Québec|Quebec|Ontario|Ont|Qué"
 POSTAL_CA = r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ -]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
-_LOCALITY = (rf"(?:,[ ]*[A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*(?:[ -][A-ZÀ-Ý][A-Za-zÀ-ÿ'’.-]*){{0,2}}"
+_LOCALITY = (rf"(?:,[ ]*[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*){{0,2}}"
              rf"(?:,?[ ]*\(?(?:{_PROVINCES})\)?)?(?:,?[ ]+(?:{POSTAL_CA}|[0-9]{{5}}(?:-[0-9]{{4}})?))?)")
 _NUMBER = r"[0-9]{1,6}[A-Za-z]?(?:-[0-9]{1,5})?(?:[ ]?1/2)?"
 

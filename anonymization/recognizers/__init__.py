@@ -141,9 +141,9 @@ def redact_many(
 ) -> tuple[list[str | None], dict[PiiKind, int]]:
     """Each value with its spans replaced by tokens such as <EMAIL>, and counts per kind.
 
-    Redacted text is searched again: once a span becomes a token, the words around it
-    can read differently to the name model, and what the scan would find in the output
-    must already be gone.
+    Text where a name was redacted is searched again: once a span becomes a token, the
+    words around it can read differently to the name model, and what the scan would find
+    in the output must already be gone.
     """
     text = _text(values)
     out: list[str | None] = text.tolist()
@@ -154,12 +154,19 @@ def redact_many(
         found = find_pii_many(current, kinds, min_confidence=min_confidence)
         if not found:
             break
-        changed = pending[np.fromiter(found, dtype=np.int64, count=len(found))]
-        for original, spans in zip(changed, found.values(), strict=True):
+        recheck = []
+        for position, spans in found.items():
+            original = int(pending[position])
             out[original] = _replace(out[original], spans)
             for span in spans:
                 counts[span.kind] = counts.get(span.kind, 0) + 1
-        pending = changed
+            # patterns cannot match anew once a span is a token; the name model, which
+            # reads the words around, can
+            if any(span.kind is PiiKind.PERSON_NAME for span in spans):
+                recheck.append(original)
+        if not recheck:
+            break
+        pending = np.asarray(recheck, dtype=np.int64)
         current = pd.Series([out[p] for p in pending], dtype="str")
     return out, counts
 

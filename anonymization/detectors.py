@@ -9,7 +9,7 @@ cheap pattern flags are examined further.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ import pandas as pd
 from anonymization import patterns as pt
 from anonymization import recognizers
 from anonymization.kinds import PiiKind
+from anonymization.letters import LETTER
 from anonymization.recognizers import TEXT_KINDS
 from anonymization.recognizers.numbers import card_scheme
 
@@ -113,7 +114,7 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind],
         out[present] = unique_mask[codes[present]]
         return out
 
-    words = values.str.count("[A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ]{2,}")
+    words = values.str.count(f"[{LETTER}]{{2,}}")
     free_text_share = (words >= FREE_TEXT_MIN_WORDS).to_numpy()
     result.free_text = bool(
         len(values) and spread(free_text_share).sum() >= FREE_TEXT_MIN_SHARE * result.n_values
@@ -171,7 +172,7 @@ def _numeric_masks(values: np.ndarray, hints: frozenset[PiiKind]) -> dict[PiiKin
 def _birth_dates(dates: pd.Series) -> np.ndarray:
     years = pd.DatetimeIndex(dates).year
     valid = ~pd.isna(dates)
-    return np.asarray(valid & (years >= 1900) & (years <= date.today().year), dtype=bool)
+    return np.asarray(valid & (years >= 1900) & (years <= datetime.now(UTC).year), dtype=bool)
 
 
 def column_values(series: pd.Series, column: object | None = None, *,

@@ -230,7 +230,7 @@ def _aggregate(out: pd.DataFrame, column: str, rule: AggregateAreaRule,
         )
     out = out.drop(columns=dropped).assign(**{rule.output: areas})
     report.steps.append(AppliedStep(
-        "aggregate_area", dropped + [rule.output], "policy",
+        "aggregate_area", [*dropped, rule.output], "policy",
         {"values_aggregated": matched, "columns_dropped": len(dropped)},
         {"points_outside_areas": had_points - matched, "output": rule.output},
     ))

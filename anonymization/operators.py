@@ -34,17 +34,16 @@ class OperatorError(ValueError):
 
 
 def resolve_secret(secret: str | bytes | None = None) -> bytes:
-    """The pseudonymization key as bytes, checked. The library reads no environment: the
-    pipeline passes $CIVIC_PSEUDONYM_KEY in.
+    """The pseudonymization key, passed in by the caller (the pipeline reads it from its
+    settings, CIVIC_PSEUDONYM_KEY); this library reads no environment.
 
     There is no fallback key: a default would make every token reversible by anyone who
     reads this source (hash the likely values, compare).
     """
     if not secret:
         raise MissingSecretError(
-            f"pseudonymization needs a secret key: set the environment variable {SECRET_ENV} "
-            "for the pipeline (keep it the same across runs so records stay linkable), or "
-            "pass secret=... to anonymize()"
+            f"pseudonymization needs a secret key: pass secret=... (the pipeline takes it from "
+            f"the setting {SECRET_ENV}; keep it the same across runs so records stay linkable)"
         )
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
     if len(key) < MIN_SECRET_BYTES:
@@ -231,7 +230,7 @@ def redact(series: pd.Series, kinds: Sequence[PiiKind], *,
                                      min_confidence=min_confidence)
     for kind, count in per_kind.items():
         counts[kind] += count
-    mapped = np.array(redacted + [None], dtype=object)
+    mapped = np.array([*redacted, None], dtype=object)
     return pd.Series(mapped[codes], index=text.index, dtype="str"), counts
 
 

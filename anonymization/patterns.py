@@ -13,11 +13,10 @@ from functools import lru_cache
 from importlib import resources
 
 from anonymization.kinds import PiiKind
+from anonymization.letters import LETTER, UPPER
 
 # Word boundaries spelled as character classes, since `\b` forces the Python path.
-_LEFT = r"(?:^|[^0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_])"
-_RIGHT = r"(?:[^0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_]|$)"
-_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+"
+_WORD = rf"[{UPPER}][{LETTER}'’-]+"
 
 PHONE_BARE = r"^(?:\+?1)?[2-9][0-9]{2}[2-9][0-9]{6}$"
 SIN_PLAIN = r"[1-79][0-9]{8}"
@@ -86,7 +85,9 @@ NAME_HINTS: dict[PiiKind, frozenset[str]] = {
     PiiKind.DRIVERS_LICENCE: frozenset({"driverslicence", "driverslicense", "driverlicence",
                                         "driverlicense", "dl", "permis", "permisconduire"}),
     PiiKind.POSTAL_CODE: frozenset({"postal", "postcode", "postalcode", "zip", "zipcode", "cp"}),
-    PiiKind.DATE_OF_BIRTH: frozenset({"dob", "birth", "birthdate", "birthday", "naissance", "born"}),
+    PiiKind.DATE_OF_BIRTH: frozenset(
+        {"dob", "birth", "birthdate", "birthday", "naissance", "born"}
+    ),
     PiiKind.AGE: frozenset({"age", "ages", "agee"}),
     PiiKind.COORDINATES: frozenset(
         {"lat", "latitude", "lon", "lng", "long", "longitude", "coord", "coords", "coordinates",

@@ -36,7 +36,8 @@ class TCloseness:
         return asdict(self)
 
 
-def _class_distributions(classes: np.ndarray, codes: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+def _class_distributions(classes: np.ndarray, codes: np.ndarray,
+                         m: int) -> tuple[np.ndarray, np.ndarray]:
     n_classes = int(classes.max()) + 1
     counts = np.bincount(classes * m + codes, minlength=n_classes * m).reshape(n_classes, m)
     per_class = counts / counts.sum(axis=1, keepdims=True)
@@ -99,9 +100,9 @@ def _ordered_codes(values: pd.Series, order: Sequence | None) -> tuple[np.ndarra
     numeric = pd.to_numeric(values, errors="coerce")
     if numeric.notna().sum() == values.notna().sum():
         values = numeric
-    distinct = np.sort(pd.unique(values.dropna()))
-    ranks = pd.Series(np.arange(1, len(distinct) + 1), index=distinct)
-    codes = values.map(ranks).fillna(0).to_numpy(dtype=np.int64)
+    distinct = np.sort(np.asarray(pd.unique(values.dropna())))
+    rank_of = pd.Series(np.arange(1, len(distinct) + 1), index=distinct)
+    codes = values.map(rank_of).fillna(0).to_numpy(dtype=np.int64)
     has_null = bool(values.isna().any())
     if not has_null:
         return codes - 1, max(len(distinct), 1)

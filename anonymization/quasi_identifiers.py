@@ -88,7 +88,8 @@ def _looks_like_dates(series: pd.Series) -> bool:
     if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
         return False
     sample = series.dropna().astype("str").head(200)
-    if sample.empty or not sample.str.contains("[0-9]{4}|[0-9]{1,2}[/-][0-9]{1,2}", regex=True).all():
+    dated = sample.str.contains("[0-9]{4}|[0-9]{1,2}[/-][0-9]{1,2}", regex=True)
+    if sample.empty or not dated.all():
         return False
     parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
     return bool(parsed.notna().mean() >= 0.9)

@@ -69,11 +69,12 @@ def compute_utility(before: pd.DataFrame, after: pd.DataFrame,
         discernibility, average = float(suppressed * n_in), 0.0
     losses = {}
     # published rows are matched to their originals by index label
-    positions = before.index.get_indexer(after.index) if before.index.is_unique else None
-    comparable = positions is not None and bool((positions >= 0).all())
-    for published, original in quasi_identifier_sources.items():
-        if comparable and published in after.columns and original in before.columns:
-            losses[published] = _loss(before[original], positions, after[published])
+    if before.index.is_unique:
+        positions = before.index.get_indexer(after.index)
+        if (positions >= 0).all():
+            for published, original in quasi_identifier_sources.items():
+                if published in after.columns and original in before.columns:
+                    losses[published] = _loss(before[original], positions, after[published])
     return UtilityMetrics(
         rows_in=n_in, rows_out=n_out,
         share_suppressed=suppressed / n_in if n_in else 0.0,

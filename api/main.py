@@ -4,22 +4,48 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from api.core.config import get_settings
-from api.db import open_pool
-from api.routes import approvals, datasets, dcat, downloads
+from api.db import DatabaseUnavailable, open_database
+from api.routes import approvals, data_json, datasets, dcat, downloads
 from api.routes import quality as quality_routes
+
+# seconds a client is asked to wait before retrying when the database is unavailable
+RETRY_AFTER_SECONDS = 2
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
-    app.state.pool = open_pool(settings.database_url(), size=settings.pool_size)
+    app.state.database = await open_database(
+        settings.connection_url(), size=settings.pool_size, sync_size=settings.sync_pool_size,
+        timeout=settings.pool_timeout, statement_timeout_ms=settings.statement_timeout_ms)
     try:
         yield
     finally:
-        app.state.pool.close()
+        await app.state.database.close()
+
+
+def _unavailable(detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=503,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return _unavailable(f"the database is busy or unavailable ({exc}); retry shortly")
+
+
+async def database_failed(request: Request, exc: Exception) -> JSONResponse:
+    """A query that failed for want of the server: its connection broke (restart,
+    network) or it ran past the statement timeout."""
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return _unavailable(
+            "the query ran longer than the API allows; narrow the filters or retry later")
+    request.app.state.database.recheck()
+    return _unavailable("the database connection failed; retry shortly")
 
 
 def create_app() -> FastAPI:
@@ -30,9 +56,12 @@ def create_app() -> FastAPI:
         version="1.0.0",
         lifespan=lifespan,
     )
+    app.add_exception_handler(DatabaseUnavailable, database_unavailable)
+    app.add_exception_handler(psycopg.OperationalError, database_failed)
     app.include_router(datasets.router)
     app.include_router(downloads.router)
     app.include_router(dcat.router)
+    app.include_router(data_json.router)
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
 

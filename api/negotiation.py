@@ -33,7 +33,7 @@ def negotiate_format(accept_header: str | None) -> tuple[str, str]:
     """
     best: tuple[float, int, int, str] | None = None
     refused = set()
-    for media_range, quality, position in _parse_accept(accept_header or ""):
+    for media_range, quality, _position in _parse_accept(accept_header or ""):
         if media_range in MEDIA_TYPES and quality == 0:
             refused.add(MEDIA_TYPES[media_range])
     for media_range, quality, position in _parse_accept(accept_header or ""):

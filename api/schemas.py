@@ -51,14 +51,21 @@ class DatasetDetail(DatasetSummary):
 
 
 class DataPage(BaseModel):
+    """A page of a version's rows, or of groups when the request aggregates."""
+
     slug: str
-    version: int
-    total: int
+    version: int = Field(description="the version the page is read from (a cursor keeps "
+                                     "reading the version it started on)")
+    total: int = Field(description="rows (or groups) matching the request, in all")
+    total_is_estimate: bool = Field(
+        False, description="true when `total` is the planner's estimate: counting exactly "
+                           "would have read too many rows")
     limit: int
-    offset: int
+    offset: int | None = Field(None, description="null on a page reached by cursor")
     columns: list[str]
     rows: list[dict[str, Any]]
-    next: str | None = None
+    next: str | None = Field(None, description="the next page (a cursor link for rows, an "
+                                               "offset link for groups); null on the last")
 
 
 class QualityDimension(BaseModel):

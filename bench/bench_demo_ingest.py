@@ -8,10 +8,11 @@ from pathlib import Path
 import psycopg
 
 from bench.common import BenchResult, psql_copy_seconds, result, stopwatch
-from catalog.database import database_url, libpq_url
-from catalog.registry import bootstrap
+from catalog.database import libpq_url
+from catalog.migrate import bootstrap
 from civic_assets.demo.generator import write_demo_files
 from civic_assets.ingest import ingest_file
+from civic_assets.settings import database_url
 
 DATA = Path(__file__).parent / "data" / "demo"
 ROWS = 1_000_000

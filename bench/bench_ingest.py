@@ -20,10 +20,11 @@ from xml.sax.saxutils import escape
 import psycopg
 
 from bench.common import BenchResult, psql_copy_seconds, result, stopwatch, write_results
-from catalog.database import database_url, libpq_url
-from catalog.registry import bootstrap
+from catalog.database import libpq_url
+from catalog.migrate import bootstrap
 from civic_assets.ingest import ingest_file
 from civic_assets.publish import xlsx as xlsx_stream
+from civic_assets.settings import database_url
 
 DATA = Path(__file__).parent / "data"
 ROWS = 1_000_000

@@ -287,7 +287,8 @@ def negative_examples(seed: int = 2026, n_lookalikes: int = 300) -> list[Example
         elif choice == 4:  # a version number
             shapes.append(f"version {rng.randrange(1, 9)}.{rng.randrange(20)}.{rng.randrange(20)}")
         elif choice == 5:  # an amount and a quantity
-            shapes.append(f"${rng.randrange(10, 9999)}.{digits(2)} for {rng.randrange(2, 90)} units")
+            amount = f"${rng.randrange(10, 9999)}.{digits(2)}"
+            shapes.append(f"{amount} for {rng.randrange(2, 90)} units")
         elif choice == 6:  # a time range
             shapes.append(f"from {rng.randrange(7, 12)}:{digits(1)}0 to {rng.randrange(1, 6)}:30")
         else:  # a work-order code

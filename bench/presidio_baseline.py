@@ -50,7 +50,8 @@ def presidio_analyzer() -> AnalyzerEngine:
     nlp_engine.load()
     registry = RecognizerRegistry(supported_languages=["en"])
     for recognizer in (
-        _OfflineEmailRecognizer(), PhoneRecognizer(supported_regions=("CA", "US", "FR", "GB", "DE")),
+        _OfflineEmailRecognizer(),
+        PhoneRecognizer(supported_regions=("CA", "US", "FR", "GB", "DE")),
         CaSinRecognizer(), CaPostalCodeRecognizer(), UsSsnRecognizer(), CreditCardRecognizer(),
         IbanRecognizer(), IpRecognizer(),
     ):

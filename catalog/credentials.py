@@ -1,12 +1,10 @@
 """Source credentials, encrypted at rest in `catalog.credentials` (Fernet).
 
-The key comes from env `CIVIC_SECRET_KEY` (a Fernet key: `Fernet.generate_key()`); specs
-name a credential, never the secret itself.
+The key (a Fernet key: `Fernet.generate_key()`) is passed in by the caller, which reads it
+from its settings (`CIVIC_SECRET_KEY`); specs name a credential, never the secret itself.
 """
 
 from __future__ import annotations
-
-import os
 
 import psycopg
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,8 +16,7 @@ class CredentialError(RuntimeError):
     """A credential cannot be stored or read (no key, wrong key, unknown name)."""
 
 
-def _fernet() -> Fernet:
-    key = os.environ.get(SECRET_KEY_ENV)
+def _fernet(key: str | bytes | None) -> Fernet:
     if not key:
         raise CredentialError(
             f"{SECRET_KEY_ENV} is not set: source credentials are encrypted with it. "
@@ -32,9 +29,10 @@ def _fernet() -> Fernet:
             f"{SECRET_KEY_ENV} is not a valid Fernet key (32 url-safe base64 bytes)") from exc
 
 
-def store_credential(conn: psycopg.Connection, name: str, secret: str) -> None:
+def store_credential(conn: psycopg.Connection, name: str, secret: str, *,
+                     key: str | bytes | None) -> None:
     """Encrypt and store (or replace) a credential under `name`."""
-    token = _fernet().encrypt(secret.encode("utf-8"))
+    token = _fernet(key).encrypt(secret.encode("utf-8"))
     conn.execute(
         "INSERT INTO catalog.credentials (name, ciphertext) VALUES (%s, %s) "
         "ON CONFLICT (name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, updated_at = now()",
@@ -42,9 +40,9 @@ def store_credential(conn: psycopg.Connection, name: str, secret: str) -> None:
     )
 
 
-def load_credential(conn: psycopg.Connection, name: str) -> str:
+def load_credential(conn: psycopg.Connection, name: str, *, key: str | bytes | None) -> str:
     """Decrypt the credential `name`; CredentialError when missing or undecryptable."""
-    fernet = _fernet()
+    fernet = _fernet(key)
     row = conn.execute(
         "SELECT ciphertext FROM catalog.credentials WHERE name = %s", (name,)).fetchone()
     if row is None:

@@ -1,14 +1,13 @@
 """Which PostgreSQL the platform uses, and how to reach it.
 
-One setting decides: `CIVIC_DATABASE_URL`. When it is unset the platform starts an
-embedded PostgreSQL of its own (pgserver) with its data under `var/pgdata`, so a fresh
-machine needs no database installed. Dagster, dbt and the API all derive their
-connection settings from the URL resolved here.
+One setting decides: the database URL (`CIVIC_DATABASE_URL`, read by the settings
+modules). When it is unset the platform starts an embedded PostgreSQL of its own
+(pgserver) with its data under `var/pgdata`, so a fresh machine needs no database
+installed. Dagster, dbt and the API all derive their connection settings from that URL.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
@@ -18,10 +17,6 @@ import psycopg
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "civic"
 API_ROLE = "civic_api"
-
-
-def var_dir() -> Path:
-    return Path(os.environ.get("CIVIC_VAR_DIR", PROJECT_ROOT / "var")).resolve()
 
 
 @dataclass(frozen=True)
@@ -57,11 +52,12 @@ class ConnectionParts:
         return f"{driver}://{auth}{self.host}:{self.port}/{db}"
 
 
-def _embedded_url() -> str:
-    """Start (or join) the embedded server and return a URL to the civic database."""
+def start_embedded(var_dir: Path) -> str:
+    """Start (or join) the embedded server under `var_dir/pgdata`; return a URL to the
+    civic database on it."""
     import pgserver  # imported late: it is only needed for the embedded default
 
-    data_dir = var_dir() / "pgdata"
+    data_dir = var_dir / "pgdata"
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     # keep a reference so the server outlives this call for the whole process
@@ -74,28 +70,13 @@ def _embedded_url() -> str:
 _EMBEDDED_SERVERS: list = []
 
 
-def database_url() -> str:
-    """The pipeline's database URL (libpq form): the setting, or the embedded server."""
-    url = os.environ.get("CIVIC_DATABASE_URL")
-    if url:
-        return url
-    url = _embedded_url()
-    # children (dbt, dagster, uvicorn) inherit it instead of starting their own
-    os.environ["CIVIC_DATABASE_URL"] = url
-    os.environ["CIVIC_DATABASE_EMBEDDED"] = "1"
-    return url
-
-
-def api_database_url() -> str:
+def api_url_for(database_url: str) -> str:
     """The API's URL: the same server, as the role that reads only published/catalog."""
-    explicit = os.environ.get("CIVIC_API_DATABASE_URL")
-    if explicit:
-        return explicit
-    return ConnectionParts.from_url(database_url()).url(user=API_ROLE)
+    return ConnectionParts.from_url(database_url).url(user=API_ROLE)
 
 
-def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(libpq_url(url or database_url()), **kwargs)
+def connect(url: str, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(libpq_url(url), **kwargs)
 
 
 def libpq_url(url: str) -> str:
@@ -116,7 +97,7 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{parts.dbname}"')
 
 
-def dagster_storage_url() -> str:
+def dagster_storage_url(database_url: str) -> str:
     """dagster-postgres wants psycopg2 (see STACK-NOTES) and a database of its own."""
-    parts = ConnectionParts.from_url(database_url())
+    parts = ConnectionParts.from_url(database_url)
     return parts.url(driver="postgresql+psycopg2", dbname=f"{parts.dbname}_dagster")

@@ -9,6 +9,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from catalog.rows import one_row
+
 
 def latest_success(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
     """The newest 'loaded' or 'unchanged' row of a dataset, if any."""
@@ -27,7 +29,7 @@ def write_entry(
     error: str | None = None, details: dict[str, Any] | None = None,
 ) -> int:
     duration_ms = int((finished_at - started_at).total_seconds() * 1000)
-    row = conn.execute(
+    row = one_row(conn.execute(
         """
         INSERT INTO catalog.ingest_log (slug, source, started_at, finished_at, record_count,
             sha256, byte_size, duration_ms, raw_table, status, error, details)
@@ -36,5 +38,5 @@ def write_entry(
         """,
         (slug, source, started_at, finished_at, record_count, sha256, byte_size,
          duration_ms, raw_table, status, error, Jsonb(details or {})),
-    ).fetchone()
+    ))
     return int(row[0])

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from catalog.database import PROJECT_ROOT
+from catalog.migrate import AppliedMigration
 
 DEMO_REVIEWER = "Demo Reviewer (automatic demo approval, not a real sign-off)"
 
@@ -34,7 +35,7 @@ def _configure() -> str:
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
-    from catalog.database import database_url
+    from civic_assets.settings import database_url
 
     if args.keep_running:
         print(database_url(), flush=True)
@@ -44,23 +45,67 @@ def cmd_db_url(args: argparse.Namespace) -> int:
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
-    with step("creating the database, schemas, registry tables and the API role"):
+    from catalog.migrate import bootstrap
+    from civic_assets.settings import database_url
+
+    with step("creating the database and applying the schema migrations"):
+        applied = bootstrap(database_url())
         url = _configure()
+    _print_applied(applied)
     print(f"  ready: {url}")
     return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from catalog.migrate import upgrade
+    from civic_assets.settings import database_url
+
+    _print_applied(upgrade(database_url()))
+    return 0
+
+
+def _print_applied(applied: list[AppliedMigration]) -> None:
+    for migration in applied:
+        how = ("recorded as applied (baseline: the database was made before migrations)"
+               if migration.baseline else "applied")
+        print(f"  {migration.name}: {how}")
+    if not applied:
+        print("  the schema is up to date: nothing to apply")
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    from catalog.migrate import status
+    from civic_assets.settings import database_url
+
+    state = status(database_url())
+    for done in state.applied:
+        note = " (baseline)" if done.baseline else ""
+        print(f"  {done.name}: applied {done.applied_at:%Y-%m-%d %H:%M:%S %Z}{note}")
+    for migration in state.pending:
+        note = (" (the schema is there: `civic db upgrade` records it as the baseline)"
+                if state.unversioned and migration.version == 1 else "")
+        print(f"  {migration.name}: pending{note}")
+    if not state.pending:
+        print("  nothing pending")
+    problems = [changed.message() for changed in state.changed] + [
+        f"schema version {unknown.name} is applied but this code has no such migration"
+        for unknown in state.unknown]
+    for problem in problems:
+        print(f"civic db status: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _wait_forever() -> None:
     # SIGTERM too must unwind normally, so that an embedded server is stopped on exit
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         signal.pause()
-    except KeyboardInterrupt:
-        pass
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    os.environ.setdefault("CIVIC_LOG_LEVEL", "WARNING")
+    from civic_assets.settings import set_default
+
+    set_default("CIVIC_LOG_LEVEL", "WARNING")
     from civic_assets.demo.generator import default_as_of, write_demo_files
 
     with step("starting the database and creating schemas"):
@@ -78,12 +123,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         files = write_demo_files(drop, rows=args.rows, seed=args.seed, as_of=default_as_of())
     print(f"  wrote {files.requests_csv}")
 
-    from civic_assets.runner import approve_all, materialize_until_review, publish
+    from civic_assets.runner import approve_all, materialize_until_candidate, publish
 
-    with step("materializing raw → dbt → review for service_requests"):
-        candidate_id = materialize_until_review(
+    with step("materializing raw → dbt → candidate for service_requests"):
+        candidate_id = materialize_until_candidate(
             "service_requests", raw_config={"path": str(files.requests_csv)})
-    print(f"  review candidate {candidate_id} is waiting for approval")
+    print(f"  candidate {candidate_id} is waiting for approval")
     with step(f"approving candidate {candidate_id} as the demo reviewer "
               "(acknowledging any flagged change)"):
         approve_all("service_requests", candidate_id, reviewer=DEMO_REVIEWER)
@@ -95,10 +140,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _has_publication(slug: str) -> bool:
     from catalog.database import connect
+    from catalog.versions import has_publication
+    from civic_assets.settings import database_url
 
-    with connect() as conn:
-        return conn.execute("SELECT 1 FROM catalog.versions WHERE slug = %s LIMIT 1",
-                            (slug,)).fetchone() is not None
+    with connect(database_url()) as conn:
+        return has_publication(conn, slug=slug)
 
 
 def _spawn(command: list[str], env: dict[str, str],
@@ -137,13 +183,16 @@ def cmd_up(args: argparse.Namespace) -> int:
         orphaned = fail_orphaned_runs(dg.DagsterInstance.get())
     if orphaned:
         print(f"  marked {orphaned} run(s) interrupted by the last shutdown as failed")
-    env = dict(os.environ)
+    from civic_assets.settings import child_environment
+
+    env = child_environment()
     bin_dir = Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     children = [
         _spawn([str(bin_dir / "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
                 "-h", args.host, "-p", str(args.dagster_port)], env, cwd=dagster_home()),
-        _spawn([str(bin_dir / "uvicorn"), "api.main:app", "--host", args.host,
+        # several worker processes, sized from the cores (CIVIC_API_WORKERS to choose)
+        _spawn([sys.executable, "-m", "api", "--host", args.host,
                 "--port", str(args.api_port)], env),
     ]
     print(f"database:   {url}")
@@ -267,9 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
     url.add_argument("--keep-running", action="store_true",
                      help="keep an embedded server running until interrupted")
     url.set_defaults(func=cmd_db_url)
-    init = db_sub.add_parser("init", help="create the schemas, registry tables and API role "
-                                          "(idempotent; every command does it too)")
+    init = db_sub.add_parser("init", help="create the database and apply the schema "
+                                          "migrations (idempotent; every command does it too)")
     init.set_defaults(func=cmd_db_init)
+    db_sub.add_parser("upgrade", help="apply the pending schema migrations and print them"
+                      ).set_defaults(func=cmd_db_upgrade)
+    db_sub.add_parser("status", help="list the applied and the pending schema migrations"
+                      ).set_defaults(func=cmd_db_status)
 
     formats = ["csv", "xlsx", "json", "jsonl", "xml", "geojson", "shapefile"]
     prev = sub.add_parser("preview", help="show a file's first rows, detected types and "
@@ -319,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the CLI's last word: a message, not a traceback
-        if os.environ.get("CIVIC_DEBUG"):
+        from civic_assets.settings import get_settings
+
+        if get_settings().debug:
             raise
         print(f"civic {args.command}: error: {exc}", file=sys.stderr)
         return 1

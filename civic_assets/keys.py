@@ -1,22 +1,32 @@
-"""Asset keys of a dataset's stages, in one place."""
+"""Asset keys of a dataset's stages, in one place: `<slug>/<stage>`.
+
+The graph groups a dataset's assets in one box and labels each node by the last part of
+its key, so a node reads `raw`, `staging`, `mart`, `candidate` or `published`.
+"""
 
 import dagster as dg
 
+RAW, STAGING, MART, CANDIDATE, PUBLISHED = "raw", "staging", "mart", "candidate", "published"
+
 
 def raw_key(slug: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", slug])
+    return dg.AssetKey([slug, RAW])
 
 
-def review_key(slug: str) -> dg.AssetKey:
-    return dg.AssetKey(["review", slug])
+def staging_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey([slug, STAGING])
+
+
+def mart_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey([slug, MART])
+
+
+def candidate_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey([slug, CANDIDATE])
 
 
 def published_key(slug: str) -> dg.AssetKey:
-    return dg.AssetKey(["published", slug])
-
-
-def mart_key(mart: str) -> dg.AssetKey:
-    return dg.AssetKey(["marts", mart])
+    return dg.AssetKey([slug, PUBLISHED])
 
 
 def op_name(key: dg.AssetKey) -> str:
@@ -24,8 +34,8 @@ def op_name(key: dg.AssetKey) -> str:
     return "__".join(key.path)
 
 
-def until_review_selection(slug: str) -> dg.AssetSelection:
-    """raw/<slug>, its dbt models and review/<slug>: everything but publication, which
-    waits for the reviewers."""
+def until_candidate_selection(slug: str) -> dg.AssetSelection:
+    """`<slug>/raw`, its dbt models and `<slug>/candidate`: everything but publication,
+    which waits for the reviewers."""
     return (dg.AssetSelection.assets(raw_key(slug)).downstream()
-            & dg.AssetSelection.assets(review_key(slug)).upstream())
+            & dg.AssetSelection.assets(candidate_key(slug)).upstream())

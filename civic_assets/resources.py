@@ -11,7 +11,7 @@ import dagster as dg
 import psycopg
 
 from catalog.database import libpq_url
-from catalog.registry import bootstrap
+from catalog.migrate import bootstrap
 
 
 class CivicDatabase(dg.ConfigurableResource):

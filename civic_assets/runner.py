@@ -6,23 +6,17 @@ appear in the UI's run history like runs started there.
 
 from __future__ import annotations
 
-import os
+from typing import cast
 
 import dagster as dg
 
+from catalog.approvals import ApprovalError, acknowledge_attention, record_decision
+from catalog.candidates import get_candidate, latest_candidate
 from catalog.database import connect
-from catalog.registry import (
-    ApprovalError,
-    acknowledge_attention,
-    get_candidate,
-    latest_candidate,
-    record_decision,
-)
-from civic_assets.keys import op_name, published_key, raw_key, until_review_selection
-from civic_assets.settings import DATASETS_DIR
-from metadata.specs import DatasetSpec, load_spec
-
-LOG_LEVEL = os.environ.get("CIVIC_LOG_LEVEL", "INFO")
+from civic_assets.components.dataset import load_dataset_spec
+from civic_assets.keys import op_name, published_key, raw_key, until_candidate_selection
+from civic_assets.settings import dagster_home_configured, database_url, get_settings
+from metadata.specs import DatasetSpec
 
 
 def load_definitions() -> dg.Definitions:
@@ -32,11 +26,11 @@ def load_definitions() -> dg.Definitions:
 
 
 def dataset_spec(slug: str) -> DatasetSpec:
-    return load_spec(DATASETS_DIR / f"{slug}.yaml")
+    return load_dataset_spec(get_settings().datasets_dir / slug / "defs.yaml")
 
 
 def _instance() -> dg.DagsterInstance | None:
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    return dg.DagsterInstance.get() if dagster_home_configured() else None
 
 
 def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
@@ -45,9 +39,11 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
     definitions = load_definitions()
     # the console shows what a person needs; the full event log is in the Dagster UI
     run_config = {**(run_config or {}),
-                  "loggers": {"console": {"config": {"log_level": LOG_LEVEL}}}}
+                  "loggers": {"console": {"config": {"log_level": get_settings().log_level}}}}
+    # the code location defines assets and specs only (no cacheable assets definitions)
+    assets = cast(list[dg.AssetsDefinition | dg.AssetSpec], list(definitions.assets or []))
     return dg.materialize(
-        assets=list(definitions.assets or []),
+        assets=assets,
         selection=selection,
         resources=dict(definitions.resources or {}),
         run_config=run_config,
@@ -56,22 +52,22 @@ def materialize(selection: dg.AssetSelection, *, run_config: dict | None = None,
     )
 
 
-def materialize_until_review(slug: str, *, instance: dg.DagsterInstance | None = None,
-                             raw_config: dict | None = None) -> int:
-    """Run the dataset up to its review candidate; return the new candidate's id."""
+def materialize_until_candidate(slug: str, *, instance: dg.DagsterInstance | None = None,
+                                raw_config: dict | None = None) -> int:
+    """Run the dataset up to its candidate; return the new candidate's id."""
     run_config = {"ops": {op_name(raw_key(slug)): {"config": raw_config}}} if raw_config else None
-    materialize(until_review_selection(slug), run_config=run_config, instance=instance)
-    with connect() as conn:
+    materialize(until_candidate_selection(slug), run_config=run_config, instance=instance)
+    with connect(database_url()) as conn:
         candidate = latest_candidate(conn, slug=slug)
     if candidate is None:
-        raise RuntimeError(f"review/{slug} ran but registered no candidate")
+        raise RuntimeError(f"{slug}/candidate ran but registered no candidate")
     return candidate.id
 
 
 def record_approval(slug: str, candidate_id: int, *, role: str, reviewer: str,
                     decision: str = "approved", comment: str | None = None) -> None:
     spec = dataset_spec(slug)
-    with connect() as conn:
+    with connect(database_url()) as conn:
         record_decision(conn, candidate_id=candidate_id, role=role, reviewer=reviewer,
                         decision=decision, comment=comment, chain=spec.approval.chain)
 
@@ -81,7 +77,7 @@ def acknowledge(slug: str, candidate_id: int, *, reviewer: str) -> list[str]:
 
     Approval is refused while a candidate that needs attention is unacknowledged.
     """
-    with connect() as conn:
+    with connect(database_url()) as conn:
         candidate = get_candidate(conn, candidate_id)
         if candidate is None or candidate.slug != slug:
             raise ApprovalError(f"dataset '{slug}' has no candidate {candidate_id}")
@@ -100,7 +96,7 @@ def approve_all(slug: str, candidate_id: int, *, reviewer: str) -> None:
     Flagged changes are acknowledged first, as the same reviewer, so that a demo
     reloaded with different data can still be published.
     """
-    with connect() as conn:
+    with connect(database_url()) as conn:
         candidate = get_candidate(conn, candidate_id)
     if (candidate is not None and candidate.needs_attention
             and not candidate.attention_acknowledged_by):
@@ -112,7 +108,7 @@ def approve_all(slug: str, candidate_id: int, *, reviewer: str) -> None:
 
 def publish(slug: str, candidate_id: int = 0, *, raise_on_error: bool = True,
             instance: dg.DagsterInstance | None = None) -> int | None:
-    """Materialize published/<slug> for a candidate; return the new version number."""
+    """Materialize <slug>/published for a candidate; return the new version number."""
     key = published_key(slug)
     result = materialize(
         dg.AssetSelection.assets(key),
@@ -122,4 +118,7 @@ def publish(slug: str, candidate_id: int = 0, *, raise_on_error: bool = True,
     if not result.success:
         return None
     events = result.asset_materializations_for_node(op_name(key))
-    return int(events[-1].metadata["version"].value)
+    version = events[-1].metadata["version"].value
+    if not isinstance(version, int):
+        raise RuntimeError(f"{key.to_user_string()} recorded no version number")
+    return version

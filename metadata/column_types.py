@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,7 @@ def infer_column_type(series: pd.Series, *, sample_rows: int = 10_000) -> str:
         return "date" if _is_midnight_only(series) else "datetime"
     if isinstance(dtype, pd.CategoricalDtype):
         return infer_column_type(pd.Series(dtype.categories), sample_rows=sample_rows)
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         return "text"
     sample = series.dropna().head(sample_rows)
     if sample.empty:
@@ -101,7 +102,7 @@ def type_mismatch_mask(series: pd.Series, type_name: str) -> np.ndarray:
         codes = series.cat.codes.to_numpy()
         return np.where(codes >= 0, bad_categories[codes] if len(bad_categories) else False,
                         False)
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         kinds = series.map(_object_value_type, na_action="ignore").to_numpy()
         return notna & ~np.isin(kinds, list(_accepted_value_kinds(type_name)))
     if _dtype_conforms(series, type_name):
@@ -138,7 +139,7 @@ def _dtype_conforms(series: pd.Series, type_name: str) -> bool:
     return pd.api.types.is_string_dtype(dtype)
 
 
-def json_safe_value(value: object, *, max_text: int = 200) -> object:
+def json_safe_value(value: Any, *, max_text: int = 200) -> object:
     """A value as plain JSON (numpy scalars to Python, timestamps to ISO 8601, shapes to WKT)."""
     if value is None:
         return None

@@ -21,6 +21,12 @@ from metadata.dcat import OGL_CANADA_TITLE, OGL_CANADA_URI
 from metadata.specs import DatasetSpec
 
 PROFILE = "tabular-data-package"
+# with files beside the CSV that are not tables (GeoJSON, XML), the package is generic
+PROFILE_WITH_OTHER_FILES = "data-package"
+# frictionless reads Parquet, and Excel served over HTTP, through their libraries and so
+# cannot count their bytes: a declared size would make such a resource invalid to it
+# (the SHA-256 is still given, and DCAT gives both)
+_NOT_BYTE_COUNTED = {"parquet", "xlsx"}
 
 # our dictionary / pandas / PostgreSQL type names → Table Schema types
 TABLE_SCHEMA_TYPES = {
@@ -219,12 +225,16 @@ def build_datapackage(
     *,
     dictionary: Any,
     csv_path_or_url: str,
+    other_files: Mapping[str, str] | None = None,
 ) -> dict:
     """The datapackage.json of one published version (a catalog.versions row).
 
     `dictionary` (a DataDictionary, its to_dict(), or a list of columns) falls back to
     `version["dictionary"]`, then to the bare `version["columns"]`.
     `csv_path_or_url` is the resource's path: relative to the package, or an URL.
+    `other_files` maps each other published format (json, parquet, …) to its path or
+    URL: each becomes a resource of its own, with its size and checksum from
+    `version["files"]`; the CSV stays the first resource, the one with the schema.
     """
     if "version" not in version:
         raise DataPackageError(f"{spec.slug}: the version record has no 'version'")
@@ -277,11 +287,27 @@ def build_datapackage(
     elif isinstance(published_at, str):
         package["created"] = published_at
     files = version.get("files") or {}
-    csv_file = files.get("csv") if isinstance(files, Mapping) else None
-    if isinstance(csv_file, Mapping):
-        resource = package["resources"][0]
-        if csv_file.get("bytes") is not None:
-            resource["bytes"] = int(csv_file["bytes"])
-        if csv_file.get("sha256"):
-            resource["hash"] = f"sha256:{csv_file['sha256']}"
+    if not isinstance(files, Mapping):
+        files = {}
+    _describe_file(package["resources"][0], "csv", files.get("csv"))
+    for fmt, path in (other_files or {}).items():
+        record = files.get(fmt)
+        resource = {"name": f"{spec.slug}-{fmt}", "path": path, "profile": "data-resource",
+                    "format": fmt}
+        if isinstance(record, Mapping) and record.get("media_type"):
+            resource["mediatype"] = record["media_type"]
+        _describe_file(resource, fmt, record)
+        package["resources"].append(resource)
+    if other_files:
+        package["profile"] = PROFILE_WITH_OTHER_FILES
     return package
+
+
+def _describe_file(resource: dict[str, Any], fmt: str, record: Any) -> None:
+    """Size and checksum of a catalogued file (a catalog.versions.files entry)."""
+    if not isinstance(record, Mapping):
+        return
+    if record.get("bytes") is not None and fmt not in _NOT_BYTE_COUNTED:
+        resource["bytes"] = int(record["bytes"])
+    if record.get("sha256"):
+        resource["hash"] = f"sha256:{record['sha256']}"

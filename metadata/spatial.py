@@ -61,7 +61,7 @@ def _geometries(series: pd.Series) -> list[Any]:
     from shapely.errors import ShapelyError
     from shapely.geometry.base import BaseGeometry
 
-    geometries = []
+    geometries: list[BaseGeometry] = []
     for value in series.dropna():
         if isinstance(value, BaseGeometry):
             geometries.append(value)
@@ -105,7 +105,7 @@ def _geometry_column(df: pd.DataFrame) -> Any | None:
     return None
 
 
-def bbox_from_frame(df: pd.DataFrame) -> list[float] | None:
+def bbox_from_frame(df: pd.DataFrame | None) -> list[float] | None:
     """[west, south, east, north] in EPSG:4326 of the data's coordinates, or None."""
     if df is None or df.empty:
         return None

@@ -1,19 +1,30 @@
-"""Dataset specs: one YAML file per dataset, validated on load.
+"""Dataset specs: the typed model of what a data officer declares about one dataset.
 
 A spec is the single place a data officer describes a dataset: where it comes from, how
 it is transformed and anonymized, what it promises (dictionary, metadata) and who signs
-it off. Every Dagster asset of a dataset is generated from its spec.
+it off. Every field is typed, the anonymization policy included, so a mistake fails when
+the spec is loaded, with the field named. The pipeline reads specs from its dataset
+component files (`civic_assets/components/dataset.py`); the API from the catalogue.
 """
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from anonymization.policy import AnonymizationPolicy
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 
@@ -23,6 +34,8 @@ DEFAULT_APPROVAL_CHAIN = (
     "privacy_reviewer",
     "final_approver",
 )
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class SpecError(ValueError):
@@ -105,24 +118,26 @@ class Source(_Strict):
     pagination: dict[str, Any] = Field(default_factory=dict)
     max_bytes: int | None = None
 
-    @field_validator("path")
-    @classmethod
-    def _expand_variables(cls, value: str | None) -> str | None:
-        """`${CIVIC_VAR_DIR}` (default `var/`) and other environment variables in paths."""
-        if value is None:
-            return None
-        from catalog.database import var_dir
+    def with_variables(self, variables: Mapping[str, str]) -> Source:
+        """This source with `${NAME}` in its path replaced by the variables given.
 
-        expanded = os.path.expandvars(value.replace("${CIVIC_VAR_DIR}", str(var_dir())))
-        if "$" in expanded:
-            raise ValueError(f"path {value!r} names an environment variable that is not set")
-        return expanded
+        The variables are passed in (from the pipeline's settings, e.g. CIVIC_VAR_DIR):
+        this package reads no environment. A variable not given is a ValueError.
+        """
+        if self.path is None:
+            return self
+        expanded = _VARIABLE.sub(lambda m: variables.get(m.group(1), m.group(0)), self.path)
+        missing = sorted(set(_VARIABLE.findall(expanded)))
+        if missing:
+            raise ValueError(f"path {self.path!r} names a variable that is not set: "
+                             f"{', '.join(missing)}")
+        return self.model_copy(update={"path": expanded})
 
 
 class DbtBinding(_Strict):
-    """The dbt models between raw and review for this dataset."""
+    """The dbt model the candidate is made from: the dataset's mart. Its staging models
+    are the mart's parents in the dbt project; its dbt source is `raw.<slug>`."""
 
-    source_name: str
     mart: str
 
 
@@ -137,6 +152,9 @@ class DictionaryColumn(_Strict):
     maximum: float | None = None
     nullable: bool | None = None
     unique: bool | None = None
+    # whether the published table gets an index for filtering and sorting on this column;
+    # unset: the default of metadata/indexing.py (key, dates and times, categoricals)
+    filterable: bool | None = None
 
 
 class ConsistencyRule(_Strict):
@@ -156,8 +174,16 @@ class Validation(_Strict):
 
 
 class Approval(_Strict):
-    chain: list[str] = Field(default_factory=lambda: list(DEFAULT_APPROVAL_CHAIN))
+    chain: list[str] = Field(default_factory=lambda: list(DEFAULT_APPROVAL_CHAIN), min_length=1)
     reviewers: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _reviewers_have_roles(self) -> Approval:
+        unknown = [role for role in self.reviewers if role not in self.chain]
+        if unknown:
+            raise ValueError(f"reviewers: {', '.join(unknown)} is not a role of the chain "
+                             f"({', '.join(self.chain)})")
+        return self
 
 
 class DatasetSpec(_Strict):
@@ -169,9 +195,9 @@ class DatasetSpec(_Strict):
     dbt: DbtBinding | None = None
     primary_key: str | None = None
     metadata: DatasetMetadata = Field(default_factory=DatasetMetadata)
-    # the anonymization policy, validated by anonymization.policy when applied
-    anonymization: dict[str, Any] = Field(default_factory=dict)
+    # the published columns; declared before the fields whose column names it checks
     dictionary: dict[str, DictionaryColumn] = Field(default_factory=dict)
+    anonymization: AnonymizationPolicy = Field(default_factory=AnonymizationPolicy)
     validation: Validation = Field(default_factory=Validation)
     approval: Approval = Field(default_factory=Approval)
     spec_path: str | None = Field(default=None, exclude=True)
@@ -186,42 +212,71 @@ class DatasetSpec(_Strict):
             )
         return value
 
+    @field_validator("anonymization")
+    @classmethod
+    def _policy_names_published_columns(cls, policy: AnonymizationPolicy,
+                                        info: ValidationInfo) -> AnonymizationPolicy:
+        # risk is measured on the published columns, so a misspelt quasi-identifier would
+        # otherwise only surface when the first candidate is built
+        for field_name in ("quasi_identifiers", "sensitive_attributes"):
+            _check_declared(getattr(policy, field_name), field_name, info)
+        return policy
 
-def _format_errors(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: {error.error_count()} problem(s) in dataset spec"]
+    @field_validator("validation")
+    @classmethod
+    def _validation_names_published_columns(cls, validation: Validation,
+                                            info: ValidationInfo) -> Validation:
+        _check_declared(validation.key_columns, "key_columns", info)
+        if validation.timestamp_column:
+            _check_declared([validation.timestamp_column], "timestamp_column", info)
+        return validation
+
+    def with_variables(self, variables: Mapping[str, str]) -> DatasetSpec:
+        """This spec with `${NAME}` in its source path replaced (see Source.with_variables)."""
+        return self.model_copy(update={"source": self.source.with_variables(variables)})
+
+
+def _check_declared(columns: list[str], field_name: str, info: ValidationInfo) -> None:
+    """Columns named by a field must be in the dictionary, when the spec declares one."""
+    dictionary = info.data.get("dictionary") or {}
+    unknown = [name for name in columns if dictionary and name not in dictionary]
+    if unknown:
+        raise ValueError(f"{field_name}: {', '.join(unknown)} is not a column of the spec's "
+                         f"dictionary ({', '.join(dictionary)})")
+
+
+# errors whose message lists what is allowed but not what was written
+_SHOW_INPUT = {"literal_error", "enum", "union_tag_invalid", "union_tag_not_found"}
+
+
+def _format_errors(source: str | Path, error: ValidationError) -> str:
+    lines = [f"{source}: {error.error_count()} problem(s) in dataset spec"]
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        lines.append(f"  - {field}: {item['msg']}")
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] in _SHOW_INPUT:
+            message += f" (got {item['input']!r})"
+        lines.append(f"  - {field}: {message}")
     return "\n".join(lines)
 
 
-def load_spec(path: str | Path) -> DatasetSpec:
-    """Load and validate one spec file; raise SpecError naming the file and fields."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise SpecError(f"{path}: a dataset spec must be a mapping of fields")
+def parse_spec(data: Any, *, source: str | Path,
+               variables: Mapping[str, str] | None = None) -> DatasetSpec:
+    """Validate a spec read from `source` (a file, for the messages); raise SpecError
+    naming the source and every bad field.
+
+    `variables` are what `${NAME}` in a source path may name (e.g. CIVIC_VAR_DIR).
+    """
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{source}: a dataset spec must be a mapping of fields")
     try:
         spec = DatasetSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError(_format_errors(path, exc)) from exc
-    if spec.slug != path.stem:
-        raise SpecError(f"{path}: slug '{spec.slug}' must match the file name '{path.stem}'")
-    spec.spec_path = str(path)
+        raise SpecError(_format_errors(source, exc)) from exc
+    try:
+        spec = spec.with_variables(variables or {})
+    except ValueError as exc:
+        raise SpecError(f"{source}: 1 problem(s) in dataset spec\n  - source.path: {exc}"
+                        ) from exc
+    spec.spec_path = str(source)
     return spec
-
-
-def load_specs(folder: str | Path) -> list[DatasetSpec]:
-    """Load every `*.yaml` spec in a folder; report all broken files at once."""
-    specs, problems = [], []
-    for path in sorted(Path(folder).glob("*.yaml")):
-        try:
-            specs.append(load_spec(path))
-        except SpecError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise SpecError("\n".join(problems))
-    return specs

@@ -50,7 +50,7 @@ def profile_frame(
     max_categories: int = MAX_PROFILE_CATEGORIES,
 ) -> dict[str, Any]:
     """A compact, JSON-serializable profile of `df` to store with a published version."""
-    columns = {}
+    columns: dict[str, dict[str, Any]] = {}
     null_shares = df.isna().mean() if len(df) else pd.Series(0.0, index=df.columns)
     for name in df.columns:
         columns[str(name)] = {
@@ -86,7 +86,9 @@ def _profile_key_column(series: pd.Series, type_name: str, max_categories: int) 
             }
     counts = series.astype("string").fillna(MISSING).value_counts()
     total = int(counts.sum())
-    shares = {str(value): int(count) / total for value, count in counts.head(max_categories).items()}
+    shares = {
+        str(value): int(count) / total for value, count in counts.head(max_categories).items()
+    }
     other = 1.0 - sum(shares.values()) if len(counts) > max_categories else 0.0
     if other > 0:
         shares[OTHER] = other
@@ -163,7 +165,8 @@ class DriftReport:
         else:
             lines.append("No change above the thresholds.")
         if self.distribution_shifts:
-            lines += ["", "| key column | kind | statistics | flagged |", "| --- | --- | --- | --- |"]
+            lines += ["", "| key column | kind | statistics | flagged |",
+                      "| --- | --- | --- | --- |"]
             for shift in self.distribution_shifts:
                 stats = ", ".join(f"{k} {v:.3f}" for k, v in shift.statistics.items())
                 lines.append(f"| `{shift.column}` | {shift.kind} | {stats} | "

@@ -172,11 +172,10 @@ def quality_report(
         "uniqueness": _uniqueness(df, dictionary, recommendations),
         "dbt_tests": _dbt_tests(dbt_test_results, recommendations),
     }
-    assessed = {name: dim for name, dim in dimensions.items() if dim.assessed}
-    total_weight = sum(dim.weight for dim in assessed.values())
+    scored = [(dim.score, dim.weight) for dim in dimensions.values() if dim.score is not None]
+    total_weight = sum(weight for _, weight in scored)
     overall = (
-        sum(dim.score * dim.weight for dim in assessed.values()) / total_weight
-        if total_weight else 0.0
+        sum(score * weight for score, weight in scored) / total_weight if total_weight else 0.0
     )
     return QualityReport(
         overall_score=round(overall, 1),
@@ -242,7 +241,7 @@ def _completeness(
     findings = _empty_value_findings(df, dictionary, null_counts)
     findings.sort(key=lambda item: -item[0])
     recommendations += [text for _, text in findings[:MAX_RECOMMENDATIONS_PER_DIMENSION]]
-    emptiest = min(filled, key=filled.get)
+    emptiest = min(filled, key=filled.__getitem__)
     summary = f"{overall:.1%} of cells filled"
     if filled[emptiest] < 1:
         summary += f"; emptiest column `{emptiest}` ({_pct(filled[emptiest])} filled)"
@@ -486,7 +485,7 @@ def _timeliness(
             return DimensionScore(None, weight, "timestamp column missing", details)
         newest, stamps = _newest_timestamp(df[timestamp_column])
         future = int((stamps > now + pd.Timedelta(days=1)).sum())
-        if future:
+        if future and newest is not None:
             recommendations.append(
                 f"{_rows(future)} have `{timestamp_column}` in the future (latest "
                 f"{newest.date().isoformat()})"
@@ -507,7 +506,7 @@ def _timeliness(
         return DimensionScore(None, weight,
                               f"{what} is {_age(age_days)} old; no update frequency to judge by",
                               details)
-    lag = age / interval
+    lag = age / pd.Timedelta(interval)
     details["age_in_intervals"] = lag
     if lag <= TIMELINESS_GRACE_INTERVALS:
         score = 100.0
@@ -535,13 +534,13 @@ def _age(days: float) -> str:
 
 def _row_hashes(df: pd.DataFrame) -> np.ndarray:
     """A 64-bit hash per row over every hashable column (geometry and lists are skipped)."""
-    combined = np.zeros(len(df), dtype=np.uint64)
+    combined: np.ndarray = np.zeros(len(df), dtype=np.uint64)
     for position, name in enumerate(df.columns):
         series = df[name]
         if str(series.dtype) == "geometry":
             continue
         try:
-            hashed = pd.util.hash_pandas_object(series, index=False).to_numpy()
+            hashed = pd.util.hash_pandas_object(series, index=False).to_numpy(np.uint64)
         except TypeError:
             continue
         # mix the column position in so (a, b) and (b, a) differ

@@ -279,10 +279,10 @@ def validate(
     outcome.passed = False
     cases: list[dict[str, Any]] = []
     invalid: dict[str, int] = {}
-    for error in schema_errors:
-        rule = _rule_of(error)
-        column = getattr(error, "column_name", None)
-        frame = _failure_frame(error.failure_cases)
+    for schema_error in schema_errors:
+        rule = _rule_of(schema_error)
+        column = getattr(schema_error, "column_name", None)
+        frame = _failure_frame(schema_error.failure_cases)
         if rule in ("present", "unexpected"):
             for name in frame["failure_case"]:
                 name = str(name)
@@ -295,7 +295,7 @@ def validate(
                 cases.append({"column": name, "rule": rule, "value": name, "index": None})
             continue
         column = str(column) if column is not None else "(frame)"
-        output = error.check_output
+        output = schema_error.check_output
         if isinstance(output, pd.Series) and output.dtype == bool:
             count = int((~output).sum())
         else:

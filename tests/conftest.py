@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from catalog.database import ConnectionParts, libpq_url
-from catalog.registry import bootstrap
+from catalog.migrate import bootstrap
 from tests.paths import SHARED_DATA
 
 
@@ -55,7 +55,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 _EMBEDDED: list = []
 
 
-@pytest.fixture()
+@pytest.fixture
 def conn(database_url: str):
     with psycopg.connect(libpq_url(database_url), autocommit=True) as connection:
         yield connection

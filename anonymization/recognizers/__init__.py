@@ -157,7 +157,7 @@ def redact_many(
         recheck = []
         for position, spans in found.items():
             original = int(pending[position])
-            out[original] = _replace(out[original], spans)
+            out[original] = _replace(str(out[original]), spans)
             for span in spans:
                 counts[span.kind] = counts.get(span.kind, 0) + 1
             # patterns cannot match anew once a span is a token; the name model, which

@@ -14,15 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from anonymization.kinds import PiiKind
+from anonymization.letters import LETTER
 
 # A finding at or above this confidence is redacted, and is reported by the residual scan.
 DEFAULT_MIN_CONFIDENCE = 0.5
 CONTEXT_BEFORE = 48  # characters searched for context words before a match
 CONTEXT_AFTER = 24
 
-# Word edges for Python patterns (letters include Latin-1 accents).
-L = r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_])"
-R = r"(?![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ_])"
+# Word edges for Python patterns.
+L = rf"(?<![0-9{LETTER}_])"
+R = rf"(?![0-9{LETTER}_])"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from anonymization.kinds import PiiKind
 from anonymization.recognizers.base import L, PatternRecognizer, R
@@ -52,7 +52,8 @@ def parse_date(match: re.Match[str]) -> date | None:
 
 def _score_birth(match: re.Match[str], text: str) -> float | None:
     born = parse_date(match)
-    if born is None or not 1900 <= born.year <= date.today().year or born > date.today():
+    today = datetime.now(UTC).date()
+    if born is None or born.year < 1900 or born > today:
         return None
     return 0.85
 

@@ -19,21 +19,37 @@ from functools import lru_cache
 
 from anonymization import patterns as pt
 from anonymization.kinds import PiiKind
+from anonymization.letters import LETTER, LOWER, UPPER
 from anonymization.recognizers.base import Span, resolve_overlaps
 from anonymization.recognizers.places import RUE_TYPES, STREET_TYPES
 
 MODEL = "fr_core_news_sm"
-_CAP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
-_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"
+_CAP = UPPER
+_LOW = LOWER
+_LETTER = LETTER
 # RE2-safe: which texts go to the model at all.
 PREFILTER = (
-    rf"[{_CAP}][{_LOW}'’-]+[ ]+[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+"
+    rf"[{_CAP}][{_LOW}'’-]+[ ]+[{_CAP}][{_LETTER}'’-]+"
     rf"|(?:Mr|Mrs|Ms|Miss|Dr|Mme|Mlle|M|Mx)\.?[ ]+[{_CAP}]"
 )
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mme", "mlle", "m", "mx", "madame",
                     "monsieur", "mademoiselle", "sir", "docteur", "prof", "me"})
 # Words a sentence often starts with, capitalized, that the model may glue to a name.
-NOT_NAMES = frozenset(["resident", "resident's", "residents", "caller", "client", "customer", "citizen", "requester", "complainant", "neighbour", "neighbor", "tenant", "owner", "landlord", "contact", "contacted", "please", "spoke", "speak", "called", "call", "reported", "reports", "report", "says", "said", "asked", "hello", "hi", "thanks", "thank", "dear", "attn", "attention", "note", "the", "a", "an", "and", "or", "but", "this", "that", "mister", "mrs", "sir", "ms", "miss", "résident", "résidente", "citoyen", "citoyenne", "plaignant", "plaignante", "voisin", "voisine", "locataire", "propriétaire", "bonjour", "merci", "svp", "veuillez", "appel", "appelé", "appelée", "plainte", "demande", "selon", "parlé", "madame", "monsieur", "mademoiselle", "le", "la", "les", "un", "une", "et", "ou", "de", "du", "des", "chez", "avec", "par", "pour", "today", "yesterday", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "city", "ville", "ward", "quartier", "district", "street", "avenue", "road", "boulevard", "rue", "chemin", "park", "parc", "bridge", "pont", "lake", "lac", "river", "rivière", "rappeler", "appeler", "contacter", "joindre", "aviser", "informer", "envoyer", "écrire", "call", "text", "email", "notify", "inform", "advise", "ask", "send", "write", "tell", "message", "urgent", "update", "re", "fwd", "objet", "subject"])
+NOT_NAMES = frozenset("""
+resident resident's residents caller client customer citizen requester complainant neighbour
+neighbor tenant owner landlord contact contacted please spoke speak called call reported
+reports report says said asked hello hi thanks thank dear attn attention note the a an and
+or but this that mister mrs sir ms miss résident résidente citoyen citoyenne plaignant
+plaignante voisin voisine locataire propriétaire bonjour merci svp veuillez appel appelé
+appelée plainte demande selon parlé madame monsieur mademoiselle le la les un une et ou de
+du des chez avec par pour today yesterday tomorrow monday tuesday wednesday thursday friday
+saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche january february march
+april june july august september october november december janvier février mars avril mai
+juin juillet août septembre octobre novembre décembre city ville ward quartier district
+street avenue road boulevard rue chemin park parc bridge pont lake lac river rivière
+rappeler appeler contacter joindre aviser informer envoyer écrire call text email notify
+inform advise ask send write tell message urgent update re fwd objet subject
+""".split())  # noqa: SIM905 - a word list reads best as text
 PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di",
                        "dos", "das", "del", "della", "bin", "ibn", "al", "el", "y", "e", "d'",
                        "ben", "st", "ter", "ten", "af", "zu", "mac"})
@@ -44,14 +60,14 @@ _STREET_AFTER = re.compile(
     r"centre|center|arena|aréna|library|bibliothèque|bridge|pont|station|mall|plaza|"
     r"building|tower|hall|island|île|lake|lac|river|rivière|county|township|ward|"
     r"university|université|college|collège|institute|institut|foundation|fondation|inc|"
-    r"ltd|corp|company|cie)(?![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])")
+    rf"ltd|corp|company|cie)(?![{_LETTER}])")
 _PLACE_BEFORE = re.compile(
-    rf"(?:^|[^A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])(?i:{RUE_TYPES}|{STREET_TYPES}|saint|sainte|st|ste|mount|mont|"
+    rf"(?:^|[^{_LETTER}])(?i:{RUE_TYPES}|{STREET_TYPES}|saint|sainte|st|ste|mount|mont|"
     r"fort|port|lake|lac|parc|park|pont|école|school|hôpital|hospital|église|church|"
     r"université|university|collège|college|centre|center|aréna|arena|pavillon|station|"
     r"île|island|cap|baie|bay|village|town|city|comté|county|canton|township)"
     r"[ .'’-]*(?:(?i:de|du|des|la|le|l'|d'|of|the)[ '’-]*)*$")
-_NAME_TOKEN = re.compile(rf"^[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*$")
+_NAME_TOKEN = re.compile(rf"^[{_CAP}][{_LETTER}'’.-]*$")
 _CONTEXT_BEFORE = re.compile(
     r"(?i:mr|mrs|ms|miss|dr|mme|mlle|m|mx|madame|monsieur|mademoiselle|resident|résidente?|"
     r"caller|called|calling|call|call[ ]back|contact|contacted|email|e-mail|text|notify|"
@@ -66,11 +82,11 @@ _CONTEXT_AFTER = re.compile(
     r"[ ,]*(?i:called|reported|says|said|asked|wants|lives|complained|phoned|emailed|"
     r"a[ ]appelé|signale|demande|habite|se[ ]plaint|est[ ]venue?|\(|,[ ]+(?:who|qui))")
 _TITLE_NAME = re.compile(
-    rf"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])(?P<title>Mr|Mrs|Ms|Miss|Dr|Mme|Mlle|M|Mx|Madame|Monsieur)\.?[ ]+"
-    rf"(?P<value>[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+(?:[ -][{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+){{0,2}})")
+    rf"(?<![{_LETTER}])(?P<title>Mr|Mrs|Ms|Miss|Dr|Mme|Mlle|M|Mx|Madame|Monsieur)\.?[ ]+"
+    rf"(?P<value>[{_CAP}][{_LETTER}'’-]+(?:[ -][{_CAP}][{_LETTER}'’-]+){{0,2}})")
 _CAP_RUN = re.compile(
-    rf"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-])[{_CAP}][{_LOW}'’-]+(?:[ ]+(?:(?:de|du|van|von|da|di|del|le|la|bin)"
-    rf"[ ]+)?[{_CAP}][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]+){{1,3}}(?![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-])")
+    rf"(?<![{_LETTER}'’-])[{_CAP}][{_LOW}'’-]+(?:[ ]+(?:(?:de|du|van|von|da|di|del|le|la|bin)"
+    rf"[ ]+)?[{_CAP}][{_LETTER}'’-]+){{1,3}}(?![{_LETTER}'’-])")
 
 MULTI_TOKEN = 0.7
 SINGLE_TOKEN = 0.25  # a lone word needs a title or context words, a listed surname is not enough
@@ -107,7 +123,7 @@ def _listed() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _listed_first_run() -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])(?:{pt.person_name_in_text()})(?![A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ])")
+    return re.compile(rf"(?<![{_LETTER}])(?:{pt.person_name_in_text()})(?![{_LETTER}])")
 
 
 def _is_place(text: str, start: int, end: int) -> bool:
@@ -144,8 +160,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
             tokens.pop(0)
             continue
         break
-    while tokens and (not _NAME_TOKEN.match(tokens[-1][2]) and tokens[-1][2].lower()
-                      not in PARTICLES or tokens[-1][2].lower() in NOT_NAMES
+    while tokens and ((not _NAME_TOKEN.match(tokens[-1][2]) and tokens[-1][2].lower()
+                      not in PARTICLES) or tokens[-1][2].lower() in NOT_NAMES
                       or tokens[-1][2].lower() in PARTICLES):
         tokens.pop()
     if not tokens or len(tokens) > 5:

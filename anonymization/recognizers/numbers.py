@@ -7,6 +7,7 @@ numbers without a checksum (SSN, plates) need their distinctive layout or contex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from stdnum import iban as stdnum_iban
 
@@ -67,7 +68,7 @@ def _in(prefix: str, low: int, high: int) -> bool:
     return low <= int(prefix[:width]) <= high
 
 
-CARD_SCHEMES: tuple[tuple[str, object, frozenset[int]], ...] = (
+CARD_SCHEMES: tuple[tuple[str, Callable[[str], bool], frozenset[int]], ...] = (
     ("amex", lambda d: d[:2] in ("34", "37"), frozenset({15})),
     ("visa", lambda d: d[0] == "4", frozenset({13, 16, 19})),
     ("mastercard", lambda d: _in(d, 51, 55) or _in(d, 2221, 2720), frozenset({16})),

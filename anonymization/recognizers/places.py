@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from anonymization.kinds import PiiKind
+from anonymization.letters import LETTER, UPPER
 from anonymization.recognizers.base import L, PatternRecognizer, R, words
 
 STREET_TYPES = (
@@ -39,8 +40,8 @@ RUE_TYPES = (
     "rue|avenue|av|boulevard|boul|bd|chemin|ch|place|route|rang|montée|impasse|allée|"
     "promenade|côte|croissant|carré|voie|quai|rond-point|square|terrasse|ruelle|autoroute"
 )
-_NAME_WORD = r"[A-Z0-9À-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*"
-_FR_NAME = r"[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ0-9][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’-]*"
+_NAME_WORD = rf"[0-9{UPPER}][{LETTER}'’.-]*"
+_FR_NAME = rf"[0-9{UPPER}][{LETTER}'’-]*"
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Nord|Sud|Est|Ouest|O)\.?"
 _UNIT = (r"(?:,?[ ]+(?:(?i:apt|apartment|unit|suite|ste|app|appartement|bureau|logement)\.?"
          r"[ ]*#?[ ]*[0-9A-Za-z-]{1,6}|#[ ]?[0-9A-Za-z-]{1,6}))")
@@ -49,8 +50,10 @@ _REGION_CODES = ("AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|AL|AK|AZ|AR|CA|CO|CT|DE
               "RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
 _PROVINCES = f"{_REGION_CODES}|Québec|Quebec|Ontario|Ont|Qué"
 POSTAL_CA = r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ -]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
-_LOCALITY = (rf"(?:,[ ]*[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*(?:[ -][A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ÿĀ-ɏḀ-ỿ'’.-]*){{0,2}}"
-             rf"(?:,?[ ]*\(?(?:{_PROVINCES})\)?)?(?:,?[ ]+(?:{POSTAL_CA}|[0-9]{{5}}(?:-[0-9]{{4}})?))?)")
+_PLACE_WORD = rf"[{UPPER}][{LETTER}'’.-]*"
+_LOCALITY = (rf"(?:,[ ]*{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,2}}"
+             rf"(?:,?[ ]*\(?(?:{_PROVINCES})\)?)?"
+             rf"(?:,?[ ]+(?:{POSTAL_CA}|[0-9]{{5}}(?:-[0-9]{{4}})?))?)")
 _NUMBER = r"[0-9]{1,6}[A-Za-z]?(?:-[0-9]{1,5})?(?:[ ]?1/2)?"
 
 

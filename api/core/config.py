@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalog.database import api_database_url, var_dir
+from catalog.database import PROJECT_ROOT, api_url_for, start_embedded
 from metadata.dcat import CatalogInfo
 
 
@@ -16,10 +17,25 @@ class Settings(BaseSettings):
 
     # the read-only API role's URL; derived from CIVIC_DATABASE_URL when unset
     api_database_url: str | None = None
+    # the pipeline's database; unset: the embedded server under var_dir/pgdata
+    database_url: str | None = None
+    var_dir: Path = PROJECT_ROOT / "var"
     public_base_url: str = "http://127.0.0.1:8000"
     default_page_size: int = 100
     max_page_size: int = 5000
-    pool_size: int = 4
+    # per worker process: the async pool of the data and query routes, and the pool of the
+    # sync routes; both times the number of workers must fit the server's max_connections
+    pool_size: int = 10
+    sync_pool_size: int = 4
+    # how long a request waits for a connection before it is answered 503 (Retry-After)
+    pool_timeout: float = 3.0
+    # the longest a query of the API may run; beyond it the request is answered 503
+    statement_timeout_ms: int = 15_000
+    # API worker processes of `civic up` and `python -m api`; 0: sized from the CPU cores
+    api_workers: int = 0
+    # key of the data pages' cursor tokens (any string); unset: a fixed key, which still
+    # refuses every altered cursor (see api/query/cursor.py)
+    cursor_key: str | None = None
     # the published files (CIVIC_PUBLISHED_DIR); `<var dir>/published` when unset
     published_dir: Path | None = None
 
@@ -38,11 +54,27 @@ class Settings(BaseSettings):
     catalog_homepage: str | None = "https://open.riverton.example.ca"
     catalog_contact_email: str | None = "open.data@riverton.example.ca"
 
-    def database_url(self) -> str:
-        return self.api_database_url or api_database_url()
+    def connection_url(self) -> str:
+        """The read-only role's URL (joining or starting the embedded server if needed)."""
+        if self.api_database_url:
+            return self.api_database_url
+        return api_url_for(self.database_url or start_embedded(self._var_root()))
+
+    def worker_count(self) -> int:
+        """API worker processes: CIVIC_API_WORKERS, else one per CPU core this process may
+        use, at least 2 (a worker busy serializing a large page must not stall every
+        client) and at most 8 (each holds its own pools)."""
+        if self.api_workers > 0:
+            return self.api_workers
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1)
+        return max(2, min(cores, 8))
 
     def published_root(self) -> Path:
-        return (self.published_dir or var_dir() / "published").resolve()
+        return (self.published_dir or self._var_root() / "published").resolve()
+
+    def _var_root(self) -> Path:
+        return (PROJECT_ROOT / self.var_dir).resolve()
 
     def catalog_info(self) -> CatalogInfo:
         return CatalogInfo(

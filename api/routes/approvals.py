@@ -1,6 +1,6 @@
 """Reviewer approval pages: one single-use link per candidate and role, mailed by the
 candidate sensor. The decision goes through the same rule as the CLI
-(`catalog.registry.record_decision`, i.e. `catalog.record_decision` in SQL)."""
+(`catalog.approvals.record_decision`, i.e. `catalog.record_decision` in SQL)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,15 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api import queries
 from api.deps import DbDep
-from catalog.approval_requests import checklist, hash_token, next_role, role_label
-from catalog.registry import ApprovalError, acknowledge_attention, record_decision
+from catalog.approvals import ApprovalError, acknowledge_attention, record_decision
+from catalog.review_requests import (
+    checklist,
+    get_review_request,
+    hash_token,
+    next_role,
+    role_label,
+)
 
 router = APIRouter(prefix="/review", tags=["approval"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -24,7 +29,7 @@ templates.env.globals["role_label"] = role_label
 
 
 def _request_or_404(db, token: str) -> dict[str, Any]:
-    found = queries.get_review_request(db, token_hash=hash_token(token))
+    found = get_review_request(db, token_hash=hash_token(token))
     if found is None:
         raise HTTPException(status_code=404, detail="unknown or expired review link")
     return found

@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import Graph
 
-from api import queries
 from api.deps import DbDep, SettingsDep, dataset_not_found
 from api.negotiation import negotiate_format
+from catalog import public
 from metadata.dcat import (
     DcatError,
     PublishedDataset,
@@ -67,12 +67,12 @@ def _rdf(graph_of: Callable[[], Graph], fmt: str, **headers: str) -> Response:
 
 def _catalog(db, settings, fmt: str, **headers: str) -> Response:
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in queries.list_all_versions(db):
+    for row in public.list_all_versions(db):
         versions[row["slug"]].append(row)
 
     def graph() -> Graph:
         datasets = [_published(row["spec"], versions[row["slug"]])
-                    for row in queries.list_published_specs(db)]
+                    for row in public.list_published_specs(db)]
         return build_catalog_graph(settings.catalog_info(), datasets,
                                    base_url=settings.public_base_url)
 
@@ -101,8 +101,8 @@ def catalog_file(ext: str, db: DbDep, settings: SettingsDep) -> Response:
             description=f"`ext` is one of {', '.join(EXTENSIONS)}.")
 def dataset_dcat(slug: str, ext: str, db: DbDep, settings: SettingsDep) -> Response:
     fmt = _format(ext)
-    dataset = queries.get_dataset(db, slug=slug)
-    versions = queries.list_versions(db, slug=slug)
+    dataset = public.get_dataset(db, slug=slug)
+    versions = public.list_versions(db, slug=slug)
     if dataset is None or not versions:
         raise dataset_not_found(slug)
 

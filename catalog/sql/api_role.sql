@@ -1,7 +1,7 @@
 -- The API's role: SELECT on published and the public parts of catalog, nothing else.
 -- Decisions go through catalog.record_decision (SECURITY DEFINER), which holds the
 -- approval chain rule and appends the audit entry; the role has no rights on audit_log.
--- {role} and {database} are filled in by metadata.registry.
+-- {role} and {database} are filled in by catalog.migrate, after every upgrade.
 REVOKE ALL ON SCHEMA raw, staging, marts, review FROM {role};
 REVOKE ALL ON ALL TABLES IN SCHEMA raw, staging, marts, review FROM {role};
 GRANT CONNECT ON DATABASE "{database}" TO {role};
@@ -13,6 +13,12 @@ GRANT SELECT ON catalog.datasets, catalog.versions, catalog.approvals, catalog.c
     catalog.approval_requests TO {role};
 GRANT INSERT ON catalog.usage_events TO {role};
 REVOKE INSERT ON catalog.approvals FROM {role};
+-- The approval functions run with their owner's rights: no one else calls them unless
+-- granted below (stated here too because a dump restored without privileges loses it)
+REVOKE ALL ON FUNCTION catalog.append_audit(text, text, text, jsonb),
+    catalog.lock_pending_candidate(bigint),
+    catalog.record_decision(bigint, text, text, text, text, text[]),
+    catalog.acknowledge_attention(bigint, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION catalog.record_decision(bigint, text, text, text, text, text[]),
     catalog.acknowledge_attention(bigint, text) TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA catalog TO {role};

@@ -1,48 +1,55 @@
-"""Open approval requests and send the reviewers' mails. No Dagster here: the
-candidate sensor (`factories/sensors.py`) calls `notify_reviewers` on each tick.
+"""The reviewers' mails: one approval request or rejection notice at a time. No Dagster
+here: the notify job (`approval/jobs.py`) sends each one in a run of its own, requested by
+the candidate sensor.
 
-Each tick asks the next role of every pending, passing candidate that has not been asked
-yet, so after an approval the next role is notified on the sensor's next tick (the API
-sends no mail). A rejection is sent back to the data owner role with the feedback.
+A request for a role is recorded (with a new link token, of which only the hash is
+kept) and its mail sent in one transaction: a failed SMTP delivery rolls the request back
+and fails the run, which can be retried. A notice already recorded is not sent again, so
+re-running a run never mails twice.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
 import psycopg
 
-from catalog.approval_requests import (
+from catalog.candidates import get_candidate
+from catalog.review_requests import (
     candidates_awaiting_request,
     hash_token,
     new_token,
     owner_role,
     record_request,
     rejections_awaiting_notice,
+    request_exists,
     role_label,
 )
-from catalog.registry import get_candidate
 from civic_assets.resources import Mailer
 from metadata.specs import DatasetSpec
 
-logger = logging.getLogger(__name__)
+NoticeKind = Literal["approval", "rejection"]
 
 
-@dataclass
-class NotifyOutcome:
-    requested: list[str] = field(default_factory=list)
-    rejections: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class Notice:
+    """What became of one notice: sent, recorded without mail, or nothing to do."""
+
+    candidate_id: int
+    role: str
+    kind: NoticeKind
+    outcome: Literal["sent", "not_sent", "skipped"]
+    recipients: tuple[str, ...] = ()
+    detail: str | None = None
 
     def summary(self) -> str:
-        parts = [f"{len(self.requested)} approval request(s) opened",
-                 f"{len(self.rejections)} rejection notice(s)"]
-        if self.failed:
-            parts.append(f"{len(self.failed)} mail(s) failed, retried next tick: "
-                         + "; ".join(self.failed))
-        return ", ".join(parts)
+        what = (f"{self.kind} notice for candidate {self.candidate_id} "
+                f"({role_label(self.role)})")
+        if self.outcome == "sent":
+            return f"{what}: mailed to {', '.join(self.recipients)}"
+        done = "recorded, no mail sent" if self.outcome == "not_sent" else "skipped"
+        return f"{what}: {done}" + (f": {self.detail}" if self.detail else "")
 
 
 def _request_mail(spec: DatasetSpec, candidate_id: int, role: str, link: str,
@@ -79,63 +86,66 @@ def _rejection_mail(spec: DatasetSpec, rejection: dict) -> tuple[str, str]:
     return subject, body
 
 
-def notify_reviewers(conn: psycopg.Connection, specs: list[DatasetSpec],
-                     mailer: Mailer) -> NotifyOutcome:
-    """Open the next approval request of each waiting candidate and send the rejections.
+def send_notice(conn: psycopg.Connection, spec: DatasetSpec, mailer: Mailer, *,
+                candidate_id: int, role: str, kind: NoticeKind) -> Notice:
+    """Ask `role` to review the candidate, or send its rejection to the data owner role.
 
-    Each request is recorded and its mail sent in one transaction: a failed SMTP delivery
-    rolls the request back, so the next tick tries again with a new token.
+    Skipped when the candidate no longer waits for it: the role was asked already, the
+    candidate moved on (approved by that role, rejected, superseded), or the rejection's
+    notice went out.
     """
-    by_slug = {spec.slug: spec for spec in specs}
-    chains = {slug: list(spec.approval.chain) for slug, spec in by_slug.items()}
-    outcome = NotifyOutcome()
-    for step in candidates_awaiting_request(conn, chains):
-        spec = by_slug[step.slug]
-        candidate = get_candidate(conn, step.candidate_id)
-        token = new_token()
-        link = f"{mailer.public_base_url.rstrip('/')}/review/{token}"
-        recipients = list(spec.approval.reviewers.get(step.role, []))
-        subject, body = _request_mail(spec, step.candidate_id, step.role, link,
-                                      candidate.row_count, candidate.needs_attention)
-        try:
-            with conn.transaction():
-                not_sent = mailer.cannot_send(recipients)
-                # recorded first: a mail is never out with a token that was not stored
-                record_request(conn, candidate_id=step.candidate_id, role=step.role,
-                               kind="approval", chain=chains[step.slug],
-                               title=spec.title.en, sent_to=recipients,
-                               mail_status="not_sent" if not_sent else "sent",
-                               mail_detail=not_sent, token_hash=hash_token(token))
-                if not_sent:
-                    logger.warning("approval request for candidate %s (%s): no mail sent: %s",
-                                   step.candidate_id, step.role, not_sent)
-                else:
-                    mailer.send(to=recipients, subject=subject, body=body)
-        except (smtplib.SMTPException, OSError) as error:
-            outcome.failed.append(f"candidate {step.candidate_id} ({step.role}): {error}")
-            continue
-        outcome.requested.append(f"candidate {step.candidate_id} → {step.role}")
-    for rejection in rejections_awaiting_notice(conn, chains):
-        spec = by_slug[rejection["slug"]]
-        chain = chains[spec.slug]
-        owner = owner_role(chain)
-        recipients = list(spec.approval.reviewers.get(owner, []))
-        subject, body = _rejection_mail(spec, rejection)
-        try:
-            with conn.transaction():
-                not_sent = mailer.cannot_send(recipients)
-                record_request(conn, candidate_id=rejection["candidate_id"], role=owner,
-                               kind="rejection", chain=chain, title=spec.title.en,
-                               sent_to=recipients,
-                               mail_status="not_sent" if not_sent else "sent",
-                               mail_detail=not_sent)
-                if not_sent:
-                    logger.warning("rejection of candidate %s: no mail sent: %s",
-                                   rejection["candidate_id"], not_sent)
-                else:
-                    mailer.send(to=recipients, subject=subject, body=body)
-        except (smtplib.SMTPException, OSError) as error:
-            outcome.failed.append(f"rejection of candidate {rejection['candidate_id']}: {error}")
-            continue
-        outcome.rejections.append(f"candidate {rejection['candidate_id']} → {owner}")
-    return outcome
+    if kind == "approval":
+        return _send_review_request(conn, spec, mailer, candidate_id=candidate_id, role=role)
+    return _send_rejection_notice(conn, spec, mailer, candidate_id=candidate_id)
+
+
+def _send_review_request(conn: psycopg.Connection, spec: DatasetSpec, mailer: Mailer, *,
+                         candidate_id: int, role: str) -> Notice:
+    chain = list(spec.approval.chain)
+    waiting = {(step.candidate_id, step.role)
+               for step in candidates_awaiting_request(conn, {spec.slug: chain})}
+    if (candidate_id, role) not in waiting:
+        return Notice(candidate_id, role, "approval", "skipped",
+                      detail="the candidate does not wait for this role's request")
+    candidate = get_candidate(conn, candidate_id)
+    if candidate is None:
+        return Notice(candidate_id, role, "approval", "skipped", detail="no such candidate")
+    token = new_token()
+    link = f"{mailer.public_base_url.rstrip('/')}/review/{token}"
+    recipients = list(spec.approval.reviewers.get(role, []))
+    subject, body = _request_mail(spec, candidate_id, role, link, candidate.row_count,
+                                  candidate.needs_attention)
+    with conn.transaction():
+        not_sent = mailer.cannot_send(recipients)
+        # recorded first: a mail is never out with a token that was not stored
+        record_request(conn, candidate_id=candidate_id, role=role, kind="approval",
+                       chain=chain, title=spec.title.en, sent_to=recipients,
+                       mail_status="not_sent" if not_sent else "sent",
+                       mail_detail=not_sent, token_hash=hash_token(token))
+        if not not_sent:
+            mailer.send(to=recipients, subject=subject, body=body)
+    return Notice(candidate_id, role, "approval", "not_sent" if not_sent else "sent",
+                  tuple(recipients), not_sent)
+
+
+def _send_rejection_notice(conn: psycopg.Connection, spec: DatasetSpec, mailer: Mailer, *,
+                           candidate_id: int) -> Notice:
+    chain = list(spec.approval.chain)
+    owner = owner_role(chain)
+    rejection = next((r for r in rejections_awaiting_notice(conn, {spec.slug: chain})
+                      if r["candidate_id"] == candidate_id), None)
+    if rejection is None or request_exists(conn, candidate_id=candidate_id, role=owner,
+                                           kind="rejection"):
+        return Notice(candidate_id, owner, "rejection", "skipped",
+                      detail="no rejection of this candidate awaits its notice")
+    recipients = list(spec.approval.reviewers.get(owner, []))
+    subject, body = _rejection_mail(spec, rejection)
+    with conn.transaction():
+        not_sent = mailer.cannot_send(recipients)
+        record_request(conn, candidate_id=candidate_id, role=owner, kind="rejection",
+                       chain=chain, title=spec.title.en, sent_to=recipients,
+                       mail_status="not_sent" if not_sent else "sent", mail_detail=not_sent)
+        if not not_sent:
+            mailer.send(to=recipients, subject=subject, body=body)
+    return Notice(candidate_id, owner, "rejection", "not_sent" if not_sent else "sent",
+                  tuple(recipients), not_sent)

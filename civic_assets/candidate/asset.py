@@ -1,17 +1,13 @@
-"""`review/<slug>`: the anonymized candidate, its documents and its blocking checks."""
+"""`<slug>/candidate`: the anonymized candidate, its documents and its blocking checks."""
 
 import json
 from typing import Any
 
 import dagster as dg
 
+from catalog.dbt_results import latest_dbt_test_results
 from civic_assets.candidate.build import CHECKS, CheckOutcome, build_candidate, register_candidate
-from civic_assets.candidate.dbt_results import (
-    code_location_asset_graph,
-    latest_check_results,
-    upstream_check_keys,
-)
-from civic_assets.keys import mart_key, raw_key, review_key
+from civic_assets.keys import candidate_key, mart_key, raw_key
 from civic_assets.resources import CivicDatabase
 from civic_assets.tables import records_preview
 from metadata.specs import DatasetSpec
@@ -31,9 +27,11 @@ def _check_metadata(outcome: CheckOutcome) -> dict[str, Any]:
     return meta
 
 
-def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
-    upstream = mart_key(spec.dbt.mart) if spec.dbt else raw_key(spec.slug)
-    key = review_key(spec.slug)
+def build_candidate_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
+    # the table the candidate is made from: the dataset's mart, or its raw extract
+    upstream, table = ((mart_key(spec.slug), ("marts", spec.dbt.mart)) if spec.dbt
+                       else (raw_key(spec.slug), ("raw", spec.slug)))
+    key = candidate_key(spec.slug)
     check_specs = [
         dg.AssetCheckSpec(name, asset=key, blocking=blocking, description=description)
         for name, (blocking, description) in CHECKS.items()
@@ -47,18 +45,17 @@ def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
         owners=spec.owners,
         check_specs=check_specs,
         description=(
-            f"Review candidate of {spec.title.en or spec.slug}: the spec's anonymization "
+            f"Candidate of {spec.title.en or spec.slug}: the spec's anonymization "
             "policy applied, with its data dictionary, quality report card and DCAT "
             "metadata. Reviewers approve it before it can be published."
         ),
     )
-    def _review(context: dg.AssetExecutionContext, civic_db: CivicDatabase):
-        # the dbt tests of the models upstream, as last evaluated (this run or an earlier one)
-        dbt_results = latest_check_results(
-            context.instance, upstream_check_keys(code_location_asset_graph(context), key))
-        context.log.info(f"{len(dbt_results)} dbt test result(s) counted in the quality card")
+    def _candidate(context: dg.AssetExecutionContext, civic_db: CivicDatabase):
         with civic_db.connect() as conn:
-            bundle = build_candidate(conn, spec, upstream_table=tuple(upstream.path),
+            # the dbt tests of the dataset's models, as last run (this run or an earlier one)
+            dbt_results = latest_dbt_test_results(conn, slug=spec.slug)
+            context.log.info(f"{len(dbt_results)} dbt test result(s) counted in the quality card")
+            bundle = build_candidate(conn, spec, upstream_table=table,
                                      log=context.log, dbt_test_results=dbt_results)
             candidate_id = register_candidate(conn, spec, bundle, run_id=context.run.run_id)
         for result in bundle.check_results:
@@ -83,4 +80,4 @@ def build_review_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
             "data_dictionary": dg.MetadataValue.md(bundle.dictionary_markdown),
         })
 
-    return _review
+    return _candidate

@@ -6,7 +6,6 @@ No Dagster here: `factories/review.py` wraps this in an asset; tests call it dir
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,15 @@ import psycopg
 from psycopg import sql
 
 from anonymization import Finding, anonymize, scan_residual_pii
-from catalog.registry import append_audit, create_candidate, record_checks
+from catalog.audit import append_audit
+from catalog.candidates import (
+    create_candidate,
+    record_checks,
+    set_candidate_table,
+    supersede_pending_candidates,
+)
+from catalog.versions import latest_version_summary
+from civic_assets.settings import get_settings
 from civic_assets.tables import read_table, write_table
 from metadata.completeness import CompletenessReport, completeness
 from metadata.dictionary import ColumnEntry, DataDictionary, infer_dictionary
@@ -95,19 +102,10 @@ class CandidateBundle:
 
 
 
-def _latest_version(conn: psycopg.Connection, slug: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        "SELECT version, row_count, quality, dictionary FROM catalog.versions"
-        " WHERE slug = %s ORDER BY version DESC LIMIT 1", (slug,)).fetchone()
-    if not row:
-        return None
-    return {"version": row[0], "row_count": row[1], "quality": row[2], "dictionary": row[3]}
-
-
 def _boundaries_path(spec: DatasetSpec) -> str | None:
     from catalog.database import PROJECT_ROOT
 
-    path = spec.anonymization.get("boundaries")
+    path = spec.anonymization.boundaries
     return str(PROJECT_ROOT / path) if path else None
 
 
@@ -145,11 +143,12 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
     """
     schema, table = upstream_table
     source = read_table(conn, schema, table)
-    previous = _latest_version(conn, spec.slug)
+    previous = latest_version_summary(conn, slug=spec.slug)
 
-    policy = {k: v for k, v in spec.anonymization.items() if k != "boundaries"}
+    # the boundaries go in resolved from the project root, not as the spec names them
+    policy = spec.anonymization.model_copy(update={"boundaries": None})
     frame, report = anonymize(source, policy, boundaries=_boundaries_path(spec),
-                              secret=os.environ.get("CIVIC_PSEUDONYM_KEY"))
+                              secret=get_settings().pseudonym_secret())
     report_dict = report.to_dict()
     if log:
         log.info(f"anonymized {len(source):,} → {len(frame):,} rows")
@@ -195,7 +194,7 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
 
 def _has_bbox(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
     """Publishing computes a bbox from coordinates or the policy's boundary polygons."""
-    return bool(spec.anonymization.get("boundaries")) or bbox_from_frame(frame) is not None
+    return bool(spec.anonymization.boundaries) or bbox_from_frame(frame) is not None
 
 
 def _has_timestamps(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
@@ -235,7 +234,7 @@ def _residual_pii_check(findings: list[Finding]) -> CheckOutcome:
 
 
 def _k_anonymity_check(report: dict[str, Any], spec: DatasetSpec) -> CheckOutcome:
-    required = int(report.get("policy", {}).get("k") or spec.anonymization.get("k", 5))
+    required = int(report.get("policy", {}).get("k") or spec.anonymization.k)
     k = (report.get("risk_after") or {}).get("k")
     if k is None:
         return CheckOutcome("k_anonymity", True, "no quasi-identifiers declared",
@@ -277,12 +276,8 @@ def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: Cand
             preview=bundle.preview())
         table = bundle.table_name(candidate_id)
         write_table(conn, bundle.frame, "review", table)
-        conn.execute("UPDATE catalog.candidates SET table_name = %s WHERE id = %s",
-                     (table, candidate_id))
-        # older pending candidates of the dataset can no longer be approved
-        conn.execute(
-            "UPDATE catalog.candidates SET status = 'superseded'"
-            " WHERE slug = %s AND status = 'pending' AND id <> %s", (spec.slug, candidate_id))
+        set_candidate_table(conn, candidate_id=candidate_id, table_name=table)
+        supersede_pending_candidates(conn, slug=spec.slug, newer_than=candidate_id)
         for step in bundle.anonymization.get("steps", []):
             append_audit(conn, actor="pipeline", action="anonymization.step", slug=spec.slug,
                          details={"candidate_id": candidate_id, **step})

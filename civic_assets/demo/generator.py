@@ -179,7 +179,8 @@ def generate_requests(rows: int = 50_000, *, seed: int = 311,
     status = _choice(rng, STATUSES, n, STATUS_WEIGHTS)
     hours_to_close = rng.gamma(shape=1.6, scale=40.0, size=n)
     closed = created + pd.to_timedelta(hours_to_close, unit="h")
-    closed = closed.where((status == "Closed") & (closed <= pd.to_datetime(as_of)))
+    closed_by_now = (status == "Closed") & (closed <= pd.to_datetime(as_of))
+    closed = pd.DatetimeIndex(closed.where(closed_by_now))
     status = np.where((status == "Closed") & np.asarray(closed.isna()), "In Progress", status)
 
     hood = rng.integers(0, len(NEIGHBOURHOODS), n)
@@ -210,7 +211,9 @@ def generate_requests(rows: int = 50_000, *, seed: int = 311,
     detail = pd.Series(request_type).map(TYPE_DETAILS)
     near = " near " + address.str.replace(r"^\d+ ", "", regex=True)
     contact_roll = rng.random(n)
-    description = (detail + near).where(contact_roll >= 0.10, detail + near + ". Call me at " + phone)
+    description = (detail + near).where(
+        contact_roll >= 0.10, detail + near + ". Call me at " + phone
+    )
     description = description.where(
         (contact_roll < 0.10) | (contact_roll >= 0.15), detail + ". Please reply to " + email
     )

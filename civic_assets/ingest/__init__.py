@@ -8,7 +8,7 @@ Every attempt is logged in `catalog.ingest_log`; a failure raises `IngestError` 
 file, the problem and where, and leaves `raw.<slug>` untouched.
 """
 
-from catalog.credentials import load_credential, store_credential
+from civic_assets.ingest.credentials import load_credential, store_credential
 from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.extract import ingest, ingest_file
 from civic_assets.ingest.preview import Preview, preview

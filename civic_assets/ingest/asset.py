@@ -1,4 +1,4 @@
-"""`raw/<slug>`: the extract asset generated from a dataset's source."""
+"""`<slug>/raw`: the extract asset generated from a dataset's source."""
 
 import dagster as dg
 

@@ -58,7 +58,7 @@ def naive_line(row: Iterable[str | None]) -> str:
 class CopyBlockWriter:
     """Collects (line, row) pairs of one COPY and writes them in checked blocks."""
 
-    def __init__(self, copy: Copy[Any], width: int, *, encoding: str) -> None:
+    def __init__(self, copy: Copy, width: int, *, encoding: str) -> None:
         self.copy = copy
         self.width = width
         # other client encodings: every row through write_row, as before

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -45,24 +44,8 @@ from civic_assets.ingest.naming import ColumnNamer, DuplicateColumnError
 from civic_assets.ingest.readers import detect_format, open_stream
 from civic_assets.ingest.readers.base import RecordStream
 from civic_assets.ingest.readers.csv import CsvDialect, detect_dialect, open_csv
-from civic_assets.ingest.result import IngestResult
+from civic_assets.ingest.result import Extract, IngestResult
 from civic_assets.ingest.type_detection import DEFAULT_SAMPLE_SIZE, TypeDetector
-
-
-@dataclass
-class Extract:
-    """One source ready to load: how to describe it, fingerprint it and load it."""
-
-    label: str  # safe to log: no secrets
-    load: Callable[[psycopg.Connection, LoadedTable], dict[str, Any]]
-    # known before loading for files; sources streamed from elsewhere fill it while loading
-    sha256: str | None = None
-    byte_size: int | None = None
-    secrets: list[str] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
-    finish: Callable[[], tuple[str, int]] | None = None  # (sha256, bytes) after streaming
-    # hashes the whole source up front; used only when the size matches the last load
-    prehash: Callable[[], tuple[str, int]] | None = None
 
 
 def ingest(source: Any, *, slug: str, database_url: str, base_dir: Path = PROJECT_ROOT,
@@ -206,6 +189,7 @@ def _load_csv_fast(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
         _name_columns(loaded, stream, source=str(path), where="header, line 1")
         if len(loaded.namer.names) < 2:  # PostgreSQL reads a blank line as one NULL
             raise _SlowPathNeeded
+        assert stream.rows is not None  # a CSV stream has a header and rows
         try:
             sample = list(islice(stream.rows, DEFAULT_SAMPLE_SIZE + 1))
         except IngestError as exc:
@@ -261,6 +245,7 @@ def _load_csv_exact(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
     try:
         _name_columns(loaded, stream, source=str(path), where="header, line 1")
         create_table(conn, loaded.table, loaded.namer.names)
+        assert stream.rows is not None  # a CSV stream has a header and rows
         copy_rows(conn, loaded, stream.rows)
     finally:
         stream.close()

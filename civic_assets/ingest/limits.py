@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB per source file
 DEFAULT_MAX_FIELD_BYTES = 1024**2  # 1 MiB per value
-MAX_BYTES_ENV = "CIVIC_INGEST_MAX_BYTES"
 
 
 def max_source_bytes(source_max_bytes: int | None) -> int:
-    """The spec's `max_bytes`, else env CIVIC_INGEST_MAX_BYTES, else 2 GiB."""
+    """The spec's `max_bytes`, else the setting CIVIC_INGEST_MAX_BYTES, else 2 GiB."""
     if source_max_bytes:
         return int(source_max_bytes)
-    configured = os.environ.get(MAX_BYTES_ENV)
-    return int(configured) if configured else DEFAULT_MAX_BYTES
+    from civic_assets.settings import get_settings  # read when asked, never at import
+
+    return get_settings().ingest_max_bytes or DEFAULT_MAX_BYTES
 
 
 def max_field_bytes(options: dict[str, Any]) -> int:

@@ -7,11 +7,12 @@ exactly as it was (the rollback removes the half-loaded table).
 
 from __future__ import annotations
 
+import enum
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, Final
 
 import psycopg
 from psycopg import sql
@@ -34,7 +35,7 @@ class LoadedTable:
     namer: ColumnNamer
     detector: TypeDetector
     record_count: int = 0
-    preview: list[list[str | None]] = field(default_factory=list)
+    preview: list[Row] = field(default_factory=list)
     fast_path: bool = False
 
     def reset(self) -> None:
@@ -142,7 +143,13 @@ def copy_records(conn: psycopg.Connection, loaded: LoadedTable,
             return
 
 
-_UNSEEN = object()
+class _Unseen(enum.Enum):
+    """A key sequence not met yet (an enum member, so the type checker can narrow it)."""
+
+    UNSEEN = enum.auto()
+
+
+_UNSEEN: Final = _Unseen.UNSEEN
 
 
 def _copy_known_records(loaded: LoadedTable, index: dict[str, int],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 MAX_IDENTIFIER_BYTES = 63
 
@@ -67,5 +68,5 @@ class ColumnNamer:
         self.originals.append(original_text)
         return name
 
-    def add_all(self, originals: list[object]) -> list[str]:
+    def add_all(self, originals: Iterable[object]) -> list[str]:
         return [self.add(original) for original in originals]

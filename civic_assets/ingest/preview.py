@@ -86,10 +86,10 @@ def preview(path: str | Path, *, format: str | None = None,
                         if key not in index:
                             namer.add(key)
                             index[key] = len(index)
-                    row: list[str | None] = [None] * len(index)
+                    cells: list[str | None] = [None] * len(index)
                     for key, value in record.items():
-                        row[index[key]] = to_text(value)
-                    table.append(row)
+                        cells[index[key]] = to_text(value)
+                    table.append(cells)
         finally:
             stream.close()
     except (IngestError, DuplicateColumnError, OSError) as exc:

@@ -6,13 +6,13 @@ from catalog.database import PROJECT_ROOT
 from catalog.ingest_log import latest_success
 from civic_assets.ingest import new_files
 from civic_assets.ingest.files import fingerprint
-from civic_assets.keys import op_name, raw_key, until_review_selection
+from civic_assets.keys import op_name, raw_key, until_candidate_selection
 from civic_assets.resources import CivicDatabase
 from metadata.specs import DatasetSpec
 
 
 def build_file_drop_sensor(spec: DatasetSpec) -> dg.SensorDefinition:
-    """Start raw → review for each new file in the dataset's drop folder, once per file.
+    """Start raw → candidate for each new file in the dataset's drop folder, once per file.
 
     The cursor (names, sizes, modification times seen) lives in Dagster's storage, so a
     restart of the daemon neither skips nor repeats a file.
@@ -22,7 +22,7 @@ def build_file_drop_sensor(spec: DatasetSpec) -> dg.SensorDefinition:
 
     @dg.sensor(
         name=f"{spec.slug}_file_drop_sensor",
-        target=until_review_selection(spec.slug),
+        target=until_candidate_selection(spec.slug),
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Ingests each new file matching {pattern} in {spec.source.path}.",

@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from catalog.credentials import load_credential
+from civic_assets.ingest.credentials import load_credential
 from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.loader import LoadedTable, copy_records, copy_rows, create_table
 from civic_assets.ingest.masking import mask_secrets
 from civic_assets.ingest.readers.base import to_text
 from civic_assets.ingest.readers.json import records_at_path
+from civic_assets.ingest.result import Extract
 
 # ---------------------------------------------------------------- file drop
 
@@ -92,7 +93,6 @@ def _secret_for(conn: psycopg.Connection, source: Any) -> str | None:
 
 def sql_extract(conn: psycopg.Connection, source: Any) -> Any:
     """A query against any SQLAlchemy URL held in the named credential, streamed in chunks."""
-    from civic_assets.ingest.extract import Extract
 
     url = _secret_for(conn, source) or source.url
     if not url:
@@ -151,7 +151,6 @@ def rest_extract(conn: psycopg.Connection, source: Any) -> Any:
     The credential (if any) is sent as `Authorization: Bearer <secret>`, or in the header
     named by options.auth_header.
     """
-    from civic_assets.ingest.extract import Extract
 
     if not source.url:
         raise IngestError("rest source", "no url (source.url)")

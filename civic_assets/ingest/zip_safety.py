@@ -42,8 +42,9 @@ def check_members(path: Path, archive: zipfile.ZipFile, *, max_uncompressed: int
         total += info.file_size
         if (info.file_size > RATIO_APPLIES_ABOVE and info.compress_size
                 and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO):
+            ratio = info.file_size / info.compress_size
             raise IngestError(
-                str(path), f"suspicious compression ratio {info.file_size / info.compress_size:,.0f}:1"
+                str(path), f"suspicious compression ratio {ratio:,.0f}:1"
                 f" (limit {MAX_COMPRESSION_RATIO}:1) - possible zip bomb", f"member {name!r}")
         if total > max_uncompressed:
             raise IngestError(

@@ -1,9 +1,9 @@
-"""`published/<slug>`: approval-gated publication of a review candidate."""
+"""`<slug>/published`: approval-gated publication of a candidate."""
 
 import dagster as dg
 
-from catalog.registry import ApprovalError
-from civic_assets.keys import published_key, review_key
+from catalog.approvals import ApprovalError
+from civic_assets.keys import candidate_key, published_key
 from civic_assets.publish.publication import publish_candidate, resolve_candidate_id
 from civic_assets.resources import CivicDatabase
 from metadata.specs import DatasetSpec
@@ -25,7 +25,7 @@ def build_published_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=published_key(spec.slug),
-        deps=[review_key(spec.slug)],
+        deps=[candidate_key(spec.slug)],
         group_name=spec.slug,
         kinds={"postgres"},
         owners=spec.owners,

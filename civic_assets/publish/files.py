@@ -32,7 +32,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from catalog.database import PROJECT_ROOT, var_dir
+from catalog.database import PROJECT_ROOT
 from civic_assets.publish import xlsx as xlsx_stream
 from civic_assets.tables import table_columns
 from metadata.datapackage import build_datapackage
@@ -40,7 +40,6 @@ from metadata.dcat import FILE_FORMATS
 from metadata.spatial import GEOMETRY_NAMES, LATITUDE_NAMES, LONGITUDE_NAMES, bbox_from_frame
 from metadata.specs import DatasetSpec
 
-PUBLISHED_DIR_ENV = "CIVIC_PUBLISHED_DIR"
 FORMATS = ("csv", "json", "xml", "geojson", "xlsx")
 MEDIA_TYPES = {fmt: FILE_FORMATS[fmt][0] for fmt in FORMATS}
 # an Excel sheet holds 1,048,576 rows, one of which is the header
@@ -62,9 +61,10 @@ class ExportError(RuntimeError):
 
 
 def published_root() -> Path:
-    """Where published files live: $CIVIC_PUBLISHED_DIR, else `<var dir>/published`."""
-    configured = os.environ.get(PUBLISHED_DIR_ENV)
-    return Path(configured).resolve() if configured else var_dir() / "published"
+    """Where published files live: the setting CIVIC_PUBLISHED_DIR, else `<var dir>/published`."""
+    from civic_assets.settings import get_settings  # settings import catalog; keep this leaf light
+
+    return get_settings().published_root()
 
 
 def version_folder(root: Path, slug: str, version: int) -> Path:
@@ -377,7 +377,7 @@ def boundaries_bbox(spec: DatasetSpec) -> list[float] | None:
     Anonymized data may have lost its coordinates to an aggregation by area; the areas'
     boundaries then still tell where the data is.
     """
-    configured = spec.anonymization.get("boundaries")
+    configured = spec.anonymization.boundaries
     if not configured:
         return None
     path = Path(configured)

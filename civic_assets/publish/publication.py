@@ -15,14 +15,12 @@ import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from catalog.registry import (
-    ApprovalError,
-    assert_publishable,
-    latest_candidate,
-    next_version,
-    record_version,
-    upsert_dataset,
-)
+from catalog.approvals import ApprovalError, assert_publishable
+from catalog.candidates import latest_candidate
+from catalog.datasets import upsert_dataset
+from catalog.published_indexes import create_indexes
+from catalog.rows import one_row
+from catalog.versions import next_version, record_version
 from civic_assets.publish.files import (
     install_version_folder,
     published_root,
@@ -30,6 +28,7 @@ from civic_assets.publish.files import (
     version_folder,
     write_version_files,
 )
+from metadata.indexing import index_plan
 from metadata.specs import DatasetSpec
 
 
@@ -102,12 +101,16 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
             table = version_table_name(spec.slug, version)
             conn.execute(sql.SQL("CREATE TABLE published.{} AS SELECT * FROM review.{}").format(
                 sql.Identifier(table), sql.Identifier(candidate.table_name)))
+            # the query API's filters, sorts, search and spatial filters read these
+            create_indexes(conn, schema="published", table=table, plan=index_plan(
+                candidate.dictionary or {}, overrides=spec.dictionary,
+                key_columns=spec.validation.key_columns))
 
             (root / spec.slug).mkdir(parents=True, exist_ok=True)
             # beside its final place, so that the rename into place is atomic
             staging = Path(tempfile.mkdtemp(prefix=f".v{version}-", suffix=".staging",
                                             dir=root / spec.slug))
-            published_at = conn.execute("SELECT now()").fetchone()[0]
+            published_at = one_row(conn.execute("SELECT now()"))[0]
             exported = write_version_files(
                 conn, spec, table=table, version=version, row_count=candidate.row_count,
                 columns=candidate.columns, dictionary=candidate.dictionary,

@@ -422,8 +422,9 @@ def build_catalog_graph(
                 ),
             )
         )
-        moment = dataset.latest.published_at
-        modified = moment if modified is None or moment > modified else modified
+        latest = dataset.latest
+        if latest is not None and (modified is None or latest.published_at > modified):
+            modified = latest.published_at
     if modified is not None:
         graph.add((node, DCTERMS.modified, _datetime_literal(modified)))
     return graph

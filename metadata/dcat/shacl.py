@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -13,9 +12,9 @@ from rdflib.namespace import RDF, RDFS, SH
 from metadata.dcat.vocabulary import DEFAULT_SHAPES_NAME, SHAPES_ENV, ShapesNotFoundError
 
 
-def shapes_path() -> Path:
-    """Where the DCAT-AP 3.0.1 shapes are: $CIVIC_DCAT_SHAPES or ../shared/data/dcat-ap/."""
-    configured = os.environ.get(SHAPES_ENV)
+def shapes_path(configured: str | Path | None = None) -> Path:
+    """Where the DCAT-AP 3.0.1 shapes are: `configured` (the setting CIVIC_DCAT_SHAPES) or
+    ../shared/data/dcat-ap/."""
     if configured:
         path = Path(configured)
     else:

@@ -78,6 +78,7 @@ FILE_FORMATS = {
     "xml": ("application/xml", "XML", "xml"),
     "geojson": ("application/geo+json", "GEOJSON", "geojson"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "xlsx"),
+    "parquet": ("application/vnd.apache.parquet", "PARQUET", "parquet"),
 }
 
 # EU data themes with their English and French labels

@@ -140,7 +140,8 @@ def free_text_corpus(seed: int = 11) -> tuple[pd.DataFrame, list[PiiKind]]:
     values[PiiKind.COORDINATES] = [f"{45 + rng.random():.5f}, {-75 - rng.random():.5f}"
                                    for _ in range(40)]
     values[PiiKind.DATE_OF_BIRTH] = [f"{y}-{m:02d}-{d:02d}" for y, m, d in zip(
-        rng.integers(1930, 2005, 40), rng.integers(1, 13, 40), rng.integers(1, 29, 40))]
+        rng.integers(1930, 2005, 40), rng.integers(1, 13, 40), rng.integers(1, 29, 40),
+        strict=True)]
     values[PiiKind.AGE] = [str(a) for a in rng.integers(18, 95, 40)]
     texts, kinds = [], []
     for kind, template in FREE_TEXT_TEMPLATES.items():
@@ -174,7 +175,7 @@ def lookalike_corpus(seed: int = 13, n: int = N) -> pd.DataFrame:
                       [f"AB-{x}-{y}" for x, y in rng.integers(100, 999, (n, 2))],
                       pd.to_datetime("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n),
                                                                       unit="D"),
-                      rng.uniform(1, 900, n))],
+                      rng.uniform(1, 900, n), strict=True)],
     })
 
 

@@ -17,7 +17,7 @@ def test_mask_keeps_last_characters_and_hides_short_values():
     assert count == 2
 
 
-def test_pseudonymization_is_stable_keyed_and_requires_a_key():
+def test_pseudonymization_is_stable_keyed_and_requires_a_key(monkeypatch):
     s = pd.Series(["marie@example.ca", " Marie@Example.ca", "john@example.ca", None])
     a, _ = ops.pseudonymize(s, ops.resolve_secret("k" * 32))
     b, _ = ops.pseudonymize(s, ops.resolve_secret("k" * 32))
@@ -30,6 +30,11 @@ def test_pseudonymization_is_stable_keyed_and_requires_a_key():
         ops.resolve_secret(None)
     with pytest.raises(MissingSecretError, match="at least"):
         ops.resolve_secret("short")
+    # the library reads no environment: the caller passes the key
+    monkeypatch.setenv(ops.SECRET_ENV, "e" * 32)
+    with pytest.raises(MissingSecretError):
+        ops.resolve_secret(None)
+    assert ops.resolve_secret("e" * 32) == b"e" * 32
 
 
 def test_generalizations():

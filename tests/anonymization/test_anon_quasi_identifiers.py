@@ -46,7 +46,8 @@ def test_adult_columns_by_name():
 def test_undeclared_quasi_identifiers_are_named_with_their_k(frame_311, boundaries):
     out, report = anonymize(frame_311, POLICY_311, boundaries=boundaries, secret=SECRET)
     assert report.risk_after.k >= 5  # over the declared ones only
-    found = {u.column: u for u in undeclared_quasi_identifiers(out, POLICY_311["quasi_identifiers"])}
+    declared = POLICY_311["quasi_identifiers"]
+    found = {u.column: u for u in undeclared_quasi_identifiers(out, declared)}
     assert {"ward", "created_at", "closed_at"} <= set(found)
     ward = found["ward"]
     expected = compute_risk(out, [*POLICY_311["quasi_identifiers"], "ward"])

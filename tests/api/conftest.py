@@ -38,7 +38,8 @@ def publication(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     boundaries.write_text(json.dumps(boundaries_geojson()), encoding="utf-8")
     spec = service_requests_spec()
     spec_v2 = spec.model_copy(
-        update={"anonymization": {**spec.anonymization, "boundaries": str(boundaries)}})
+        update={"anonymization": spec.anonymization.model_copy(
+            update={"boundaries": str(boundaries)})})
 
     frames = [requests_frame(1, 12, coordinates=True), requests_frame(101, 9, coordinates=False)]
     versions = []

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import psycopg
 
-from catalog.registry import create_candidate, record_checks, record_decision
+from catalog.approvals import record_decision
+from catalog.candidates import create_candidate, record_checks
+from civic_assets.components.dataset import load_dataset_spec
 from civic_assets.tables import write_table
 from metadata.dictionary import infer_dictionary
-from metadata.specs import DatasetSpec, load_spec
+from metadata.specs import DatasetSpec
 from tests.helpers import PROJECT_ROOT
 
-SPEC_PATH = PROJECT_ROOT / "civic_assets" / "datasets" / "service_requests.yaml"
+SPEC_PATH = PROJECT_ROOT / "civic_assets" / "defs" / "datasets" / "service_requests" / "defs.yaml"
 # the service_requests spec under a slug of its own: other test modules publish
 # service_requests itself into the same session database
 SLUG = "service_requests_api"
@@ -20,7 +22,8 @@ DEMO_BBOX = [-75.8, 45.3, -75.55, 45.46]
 
 
 def service_requests_spec() -> DatasetSpec:
-    return load_spec(SPEC_PATH).model_copy(update={"slug": SLUG})
+    spec = load_dataset_spec(SPEC_PATH)
+    return spec.model_copy(update={"slug": SLUG})
 
 
 def request_id(number: int) -> str:

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from catalog.approval_requests import CHECKLISTS, hash_token, new_token, record_request
-from catalog.registry import create_candidate, get_candidate, record_checks
+from catalog.candidates import create_candidate, get_candidate, record_checks
+from catalog.review_requests import CHECKLISTS, hash_token, new_token, record_request
 
 CHAIN = ["data_owner", "privacy_reviewer"]
 SLUG = "approval_pages_test"
@@ -35,7 +35,8 @@ def _request(conn, role: str, *, candidate_id: int | None = None, passed: bool =
                 {"operator": "drop", "columns": ["requester_name"], "reason": "policy"}],
                 "risk_before": {"k": 1, "k_threshold": 5},
                 "risk_after": {"k": 7, "k_threshold": 5}})
-        record_checks(conn, candidate_id=candidate_id, passed=passed, needs_attention=needs_attention,
+        record_checks(conn, candidate_id=candidate_id, passed=passed,
+                      needs_attention=needs_attention,
                       checks={"residual_pii": {"passed": True, "blocking": True,
                                                "summary": "no PII found"},
                               "change_since_last_publication": {
@@ -103,7 +104,8 @@ def test_refusals_are_400_with_a_clear_message(client, conn):
     assert get_candidate(conn, cid).attention_acknowledged_by == "owner@example.org"
     # the link is single-use: the role has signed
     again = client.post(f"/review/{token}", data=_approve_form(token, "data_owner"))
-    assert again.status_code == 400 and "next signature is 'privacy_reviewer'" in unescape(again.text)
+    assert again.status_code == 400
+    assert "next signature is 'privacy_reviewer'" in unescape(again.text)
     assert "already signed" in client.get(f"/review/{token}").text
     assert not re.search(r"<form", client.get(f"/review/{token}").text)
 

@@ -101,7 +101,7 @@ def test_dataset_points_at_latest_files_and_covers_the_boundaries(api, catalog_g
     urls = {str(catalog_graph.value(d, DCAT.downloadURL))
             for d in catalog_graph.objects(dataset, DCAT.distribution)}
     assert urls == {f"{api}/datasets/{SLUG}/latest/data.{f}" for f in
-                    ("csv", "json", "xml", "xlsx")}
+                    ("csv", "json", "xml", "xlsx", "parquet")}
     boxes = {str(catalog_graph.value(location, DCAT.bbox))
              for location in catalog_graph.objects(dataset, DCTERMS.spatial)}
     assert boxes == {str(Literal(bbox_to_wkt(DEMO_BBOX)))}

@@ -17,7 +17,7 @@ import openpyxl
 import psycopg
 import pytest
 
-from catalog.registry import ApprovalError
+from catalog.approvals import ApprovalError
 from civic_assets.publish import files as exports
 from civic_assets.publish import publication as publishing
 from civic_assets.publish.files import write_version_files
@@ -31,8 +31,8 @@ from tests.api.published_data import (
     requests_frame,
 )
 
-V1_FORMATS = ["csv", "json", "xml", "geojson", "xlsx"]
-V2_FORMATS = ["csv", "json", "xml", "xlsx"]
+V1_FORMATS = ["csv", "json", "xml", "geojson", "xlsx", "parquet"]
+V2_FORMATS = ["csv", "json", "xml", "xlsx", "parquet"]
 
 
 def _latest_version(conn: psycopg.Connection) -> int:
@@ -253,3 +253,86 @@ def test_failure_after_the_files_were_written_leaves_nothing(api, publication, c
         is None
     response = httpx.get(f"{api}/datasets/{SLUG}/latest/data.csv")
     assert response.headers["content-disposition"].endswith(f'filename="{SLUG}-v2.csv"')
+
+
+def _csv_v1(publication) -> bytes:
+    return (publication.published_dir / SLUG / "v1" / "data.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("header", "first", "last"), [
+    ("bytes=0-99", 0, 99),
+    ("bytes=100-", 100, None),
+    ("bytes=-50", -50, None),
+    ("bytes=10-10", 10, 10),
+    ("bytes=0-999999999", 0, None),  # a last byte past the end means the end
+])
+def test_one_byte_range_is_206_with_its_content_range(api, publication, header, first, last):
+    whole = _csv_v1(publication)
+    start = first if first >= 0 else len(whole) + first
+    end = len(whole) - 1 if last is None else last
+    response = httpx.get(f"{api}/datasets/{SLUG}/versions/1/data.csv", headers={"Range": header})
+    assert response.status_code == 206
+    assert response.content == whole[start:end + 1]
+    assert response.headers["content-range"] == f"bytes {start}-{end}/{len(whole)}"
+    assert response.headers["accept-ranges"] == "bytes"
+    assert response.headers["etag"].strip('"') == hashlib.sha256(whole).hexdigest()
+
+
+def test_a_range_past_the_end_is_416(api, publication):
+    size = len(_csv_v1(publication))
+    response = httpx.get(f"{api}/datasets/{SLUG}/versions/1/data.csv",
+                         headers={"Range": f"bytes={size}-"})
+    assert response.status_code == 416
+    assert response.headers["content-range"] == f"bytes */{size}"
+
+
+@pytest.mark.parametrize("header", [
+    "bytes=0-9,20-29",  # several ranges: we may, and do, send the whole file
+    "bytes=9-0",  # last before first: not a range at all
+    "lines=0-9",
+    "bytes=abc",
+    "bytes=-",
+])
+def test_other_range_headers_get_the_whole_file(api, publication, header):
+    response = httpx.get(f"{api}/datasets/{SLUG}/versions/1/data.csv", headers={"Range": header})
+    assert response.status_code == 200
+    assert response.content == _csv_v1(publication)
+    assert "content-range" not in response.headers
+
+
+def test_if_range_with_another_etag_gets_the_whole_file(api, publication):
+    url = f"{api}/datasets/{SLUG}/versions/1/data.csv"
+    resumed = httpx.get(url, headers={"Range": "bytes=5-", "If-Range": '"other"'})
+    assert resumed.status_code == 200 and resumed.content == _csv_v1(publication)
+    etag = resumed.headers["etag"]
+    same = httpx.get(url, headers={"Range": "bytes=5-", "If-Range": etag})
+    assert same.status_code == 206 and same.content == _csv_v1(publication)[5:]
+
+
+@pytest.mark.parametrize("tag", ['W/"{sha}"', '"nope", "{sha}"', "*"])
+def test_if_none_match_by_weak_comparison_and_lists(api, conn, tag):
+    sha = catalogued_files(conn, 1)["parquet"]["sha256"]
+    response = httpx.get(f"{api}/datasets/{SLUG}/versions/1/data.parquet",
+                         headers={"If-None-Match": tag.format(sha=sha), "Range": "bytes=0-1"})
+    assert response.status_code == 304 and response.content == b""
+    assert response.headers["etag"] == f'"{sha}"'
+
+
+def test_head_answers_the_headers_without_the_body(api, publication):
+    response = httpx.head(f"{api}/datasets/{SLUG}/versions/1/data.csv")
+    assert response.status_code == 200 and response.content == b""
+    assert int(response.headers["content-length"]) == len(_csv_v1(publication))
+    assert response.headers["accept-ranges"] == "bytes"
+
+
+def test_a_resumed_download_is_counted_once(api, conn):
+    def counted() -> int:
+        return conn.execute("SELECT count(*) FROM catalog.usage_events WHERE format = 'json'"
+                            " AND path LIKE %s", (f"%{SLUG}/versions/1/%",)).fetchone()[0]
+
+    before = counted()
+    url = f"{api}/datasets/{SLUG}/versions/1/data.json"
+    for header in ("bytes=0-99", "bytes=100-199", "bytes=200-"):
+        assert httpx.get(url, headers={"Range": header}).status_code == 206
+    httpx.head(url)
+    assert counted() == before + 1

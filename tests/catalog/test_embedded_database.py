@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from catalog.database import ConnectionParts, libpq_url
-from catalog.registry import bootstrap
+from catalog.migrate import bootstrap
 from tests.helpers import PROJECT_ROOT
 
 

@@ -1,4 +1,4 @@
-"""The code location loads, with the graph and checks the analysts expect."""
+"""The code location loads, with the graph, groups and checks the analysts expect."""
 
 import itertools
 
@@ -7,41 +7,45 @@ import pytest
 
 from civic_assets.runner import load_definitions
 
+STAGES = ["raw", "staging", "mart", "candidate", "published"]
+
 
 @pytest.fixture(scope="module")
 def definitions(database_url) -> dg.Definitions:
     return load_definitions()
 
 
-def test_service_requests_graph_runs_raw_to_published(definitions):
+def test_service_requests_graph_runs_raw_to_published_in_one_group(definitions):
     graph = definitions.resolve_asset_graph()
-    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    expected = ["raw/service_requests", "staging/stg_311__service_requests",
-                "marts/service_requests", "review/service_requests",
-                "published/service_requests"]
-    assert set(expected) <= keys
-    for upstream, downstream in itertools.pairwise(expected):
-        parents = graph.get(dg.AssetKey.from_user_string(downstream)).parent_keys
-        assert dg.AssetKey.from_user_string(upstream) in parents, (upstream, downstream)
+    keys = [dg.AssetKey(["service_requests", stage]) for stage in STAGES]
+    assert set(keys) <= graph.get_all_asset_keys()
+    for upstream, downstream in itertools.pairwise(keys):
+        assert upstream in graph.get(downstream).parent_keys, (upstream, downstream)
+    # one box per dataset in the graph, dbt models included
+    assert {graph.get(key).group_name for key in keys} == {"service_requests"}
 
 
-def test_checks_include_dbt_tests_and_blocking_review_checks(definitions):
+def test_checks_include_dbt_tests_and_blocking_candidate_checks(definitions):
     graph = definitions.resolve_asset_graph()
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    assert any(k == "marts/service_requests" and "unique" in n for k, n in checks)
-    # tests on the dbt source are checks of the extract asset they test
-    assert any(k == "raw/service_requests" and n.startswith("source_not_null") for k, n in checks)
-    review = {n for k, n in checks if k == "review/service_requests"}
-    assert {"pandera_schema", "residual_pii", "k_anonymity"} <= review
-    review_def = definitions.resolve_assets_def(dg.AssetKey(["review", "service_requests"]))
-    blocking = {spec.name for spec in review_def.check_specs if spec.blocking}
+    assert any(k == "service_requests/mart" and "unique" in n for k, n in checks)
+    assert any(k == "service_requests/staging" and "accepted_values" in n for k, n in checks)
+    # tests on the dbt source raw.service_requests are checks of the extract asset
+    assert any(k == "service_requests/raw" and n.startswith("source_not_null")
+               for k, n in checks)
+    candidate = {n for k, n in checks if k == "service_requests/candidate"}
+    assert {"pandera_schema", "residual_pii", "k_anonymity"} <= candidate
+    candidate_def = definitions.resolve_assets_def(
+        dg.AssetKey(["service_requests", "candidate"]))
+    blocking = {spec.name for spec in candidate_def.check_specs if spec.blocking}
     assert {"pandera_schema", "residual_pii", "k_anonymity"} <= blocking
 
 
-def test_sensor_schedule_and_owners(definitions):
-    assert definitions.resolve_sensor_def("approval_sensor")
+def test_each_dataset_has_its_sensors_notify_job_schedule_and_owners(definitions):
+    for sensor in ("candidate_sensor", "approval_sensor", "file_drop_sensor"):
+        assert definitions.resolve_sensor_def(f"service_requests_{sensor}")
+    assert definitions.resolve_job_def("service_requests_notify_reviewers")
     assert definitions.resolve_schedule_def("service_requests_refresh")
-    spec = definitions.resolve_asset_graph().get(
-        dg.AssetKey(["published", "service_requests"]))
-    assert "team:open-data" in spec.owners
-    assert spec.group_name == "service_requests"
+    published = definitions.resolve_asset_graph().get(
+        dg.AssetKey(["service_requests", "published"]))
+    assert "team:open-data" in published.owners

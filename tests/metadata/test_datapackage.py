@@ -84,7 +84,7 @@ GOOD_CSV = """collision_id,collision_date,reported_at,severity,vehicles,speed_li
 1,2024-03-01,2024-03-01 08:15:00+00:00,minor,2,50,true,POINT (-75.7 45.4)
 2,2024-03-02,2024-03-02T17:40:00,major,1,70.5,false,
 3,2024-03-03,,fatal,3,,true,POINT (-75.6 45.5)
-"""
+"""  # noqa: E501 - a CSV header is one line
 
 
 def write_package(tmp_path: Path, csv_text: str, **version_overrides) -> Path:

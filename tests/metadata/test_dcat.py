@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from api.negotiation import negotiate_format
+from civic_assets.components.dataset import load_dataset_specs
 from metadata.dcat import (
     DCAT,
     GSP,
@@ -27,14 +28,14 @@ from metadata.dcat import (
     dataset_uri,
     published_dataset_from_records,
     serialize,
+    shapes_path,
     validate_dcat,
 )
 from metadata.spatial import bbox_from_frame, bbox_to_wkt
-from metadata.specs import DatasetSpec, load_specs
-
-BASE = "https://data.riverton.example.ca"
+from metadata.specs import DatasetSpec
 from tests.paths import PROJECT_ROOT
 
+BASE = "https://data.riverton.example.ca"
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
@@ -171,16 +172,17 @@ def test_untyped_media_type_breaks_the_class_range(catalog_graph):
     assert "ClassConstraint" in report and "mediaType" in report
 
 
-def test_missing_shapes_file_is_a_clear_error(monkeypatch, tmp_path, catalog_graph):
-    monkeypatch.setenv("CIVIC_DCAT_SHAPES", str(tmp_path / "nowhere.ttl"))
+def test_missing_shapes_file_is_a_clear_error(tmp_path, catalog_graph):
     with pytest.raises(ShapesNotFoundError, match="CIVIC_DCAT_SHAPES"):
-        validate_dcat(catalog_graph)
+        shapes_path(tmp_path / "nowhere.ttl")
+    with pytest.raises(ShapesNotFoundError, match=r"nowhere\.ttl"):
+        validate_dcat(catalog_graph, shapes=tmp_path / "nowhere.ttl")
 
 
 def test_project_dataset_specs_give_valid_dcat():
-    specs = load_specs(PROJECT_ROOT / "civic_assets" / "datasets")
+    specs = load_dataset_specs(PROJECT_ROOT / "civic_assets" / "defs" / "datasets")
     if not specs:
-        pytest.skip("no dataset specs in civic_assets/datasets")
+        pytest.skip("no dataset specs in civic_assets/defs/datasets")
     datasets = [published_dataset_from_records(spec, version_rows(spec.slug, 1)) for spec in specs]
     conforms, report = validate_dcat(build_catalog_graph(CATALOG, datasets, base_url=BASE))
     assert conforms, report

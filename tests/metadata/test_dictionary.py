@@ -103,7 +103,8 @@ def test_overrides_the_data_no_longer_keeps_are_reported(requests):
     above = int((frame["response_time_hours"] > 50).sum())
     assert any(p.startswith(f"column `response_time_hours`: override maximum 50 but "
                             f"{above:,} rows are above it") for p in problems)
-    assert any(p.startswith("column `closed_at`: override says it is never empty") for p in problems)
+    assert any(p.startswith("column `closed_at`: override says it is never empty")
+               for p in problems)
     assert any(p.startswith("column `department`: override type 'integer' but 2,000 rows")
                for p in problems)
     assert any(p.startswith("primary key `request_id` is not unique: 2 rows") for p in problems)

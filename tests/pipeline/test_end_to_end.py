@@ -1,4 +1,4 @@
-"""The whole path on real PostgreSQL: file drop → raw → dbt → review → approval →
+"""The whole path on real PostgreSQL: file drop → raw → dbt → candidate → approval →
 published → HTTP. Then a publish without approval fails and changes nothing."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import dagster as dg
 import httpx
 import pytest
 
-from catalog.registry import get_candidate
+from catalog.candidates import get_candidate
 from civic_assets.demo.generator import write_demo_files
 from civic_assets.keys import op_name, published_key
-from civic_assets.runner import approve_all, materialize, materialize_until_review, publish
+from civic_assets.runner import approve_all, materialize, materialize_until_candidate, publish
 from tests.helpers import running_api
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 def first_publication(database_url, tmp_path_factory):
     drop = tmp_path_factory.mktemp("dropzone")
     files = write_demo_files(drop, rows=5_000, seed=11, as_of=AS_OF)
-    candidate_id = materialize_until_review(SLUG, raw_config={"path": str(files.requests_csv)})
+    candidate_id = materialize_until_candidate(SLUG, raw_config={"path": str(files.requests_csv)})
     approve_all(SLUG, candidate_id, reviewer="pytest reviewer")
     version = publish(SLUG, candidate_id)
     return {"candidate_id": candidate_id, "version": version, "drop": drop}
@@ -83,7 +83,7 @@ def test_published_data_over_http_has_no_direct_identifiers(first_publication):
         page = httpx.get(f"{base}/datasets/{SLUG}/data", params={"limit": 25}).json()
         assert len(page["rows"]) == 25 and page["total"] == detail["row_count"]
         assert not set(page["rows"][0]) & DIRECT_IDENTIFIERS
-        assert page["next"] and "offset=25" in page["next"]
+        assert page["next"] and "cursor=" in page["next"]  # keyset paging: next is a cursor
 
         response = httpx.get(f"{base}/datasets/{SLUG}/latest/data.csv")
         assert response.status_code == 200
@@ -101,7 +101,7 @@ def test_published_data_over_http_has_no_direct_identifiers(first_publication):
 def test_publishing_without_approval_fails_and_keeps_the_last_version(first_publication,
                                                                        conn, tmp_path):
     files = write_demo_files(tmp_path, rows=5_000, seed=12, as_of=AS_OF)
-    candidate_id = materialize_until_review(SLUG, raw_config={"path": str(files.requests_csv)})
+    candidate_id = materialize_until_candidate(SLUG, raw_config={"path": str(files.requests_csv)})
     assert candidate_id != first_publication["candidate_id"]
 
     key = published_key(SLUG)
@@ -133,8 +133,8 @@ def test_published_rows_pass_the_residual_scan_and_meet_k(first_publication, con
     assert len(published) > 0
     assert scan_residual_pii(published) == []
     policy = dataset_spec(SLUG).anonymization
-    risk = compute_risk(published, policy["quasi_identifiers"], k_threshold=policy["k"])
-    assert risk.k >= policy["k"]
+    risk = compute_risk(published, policy.quasi_identifiers, k_threshold=policy.k)
+    assert risk.k >= policy.k
     # coordinates were aggregated away, ages generalized, postal codes cut to the FSA
     assert not {"latitude", "longitude", "requester_age", "postal_code"} & set(published)
     assert published["postal_fsa"].str.fullmatch(r"K\d[A-Z]").all()

@@ -28,7 +28,7 @@ def dictionary(requests):
     )
 
 
-@pytest.fixture()
+@pytest.fixture
 def clean(requests):
     return requests.assign(visits=np.arange(len(requests)) % 7)
 

@@ -201,6 +201,7 @@ class CsvRowReader:
     def rows(self) -> Iterator[list[str | None]]:
         limit, width = self.max_field, self.width
         pending = self._pending
+        row: list[str] | None
         while True:
             if pending is not None:
                 row, pending = pending, None

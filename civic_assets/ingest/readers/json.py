@@ -12,7 +12,7 @@ arrays inside a record are kept as JSON text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +138,8 @@ _JSON_SPACE = b" \t\r\n"
 _LONGEST_LINE = 8 * 1024 * 1024
 
 
-def _json_array_by_lines(handle: Any, position: dict[str, int]) -> Iterator[dict[str, Any]]:
+def _json_array_by_lines(handle: Any,
+                         position: dict[str, int]) -> Generator[dict[str, Any], None, bool]:
     """The common layout of exported arrays, one record per line between `[` and `]`,
     parsed line by line with orjson (ijson costs ~3x more per record). Returns True when
     the whole array was read; False as soon as anything is unusual (another layout, a

@@ -12,6 +12,7 @@ as "YYYY-MM-DD HH:MM:SS".
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import zipfile
@@ -90,10 +91,9 @@ def _error_cells(path: Path, sheet_name: str) -> dict[int, list[tuple[int, str]]
     reference, which no common writer produces, cannot be placed and stay empty).
     """
     errors: dict[int, list[tuple[int, str]]] = {}
-    try:
+    # a damaged sheet: calamine's own error says what is wrong with it
+    with contextlib.suppress(zipfile.BadZipFile, zlib.error, OSError, EOFError):
         _scan_errors(path, sheet_name, errors)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
-        pass  # a damaged sheet: calamine's own error says what is wrong with it
     return errors
 
 
@@ -194,8 +194,11 @@ def cell_text(value: Any) -> str | None:
 
 
 def _texts(raw: list[Any], first_column: int) -> list[str | None]:
-    values = [(v or None) if v.__class__ is str else cell_text(v) for v in raw]
-    return [None] * first_column + values if first_column else values
+    values: list[str | None] = [(v or None) if v.__class__ is str else cell_text(v) for v in raw]
+    if not first_column:
+        return values
+    padding: list[str | None] = [None] * first_column
+    return padding + values
 
 
 def _read_header(path: Path, rows: Iterator[list[Any]], position: dict[str, int],

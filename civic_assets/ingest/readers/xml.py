@@ -21,7 +21,7 @@ from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.readers.base import RecordStream
 
 
-def _local(tag: str) -> str:
+def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else str(tag)
 
 
@@ -56,7 +56,8 @@ def open_xml(path: Path, options: dict[str, Any]) -> RecordStream:
                               f"after record {position['record']}") from exc
         except ParseError as exc:
             line, column = getattr(exc, "position", (None, None))
-            raise IngestError(str(path), f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
+            reason = exc.msg if hasattr(exc, "msg") else exc
+            raise IngestError(str(path), f"not well-formed XML: {reason}",
                               f"line {line}, column {column}") from exc
         if position["record"] == 0 and wanted_path:
             raise IngestError(str(path), f"no <{wanted_path[-1]}> records found",

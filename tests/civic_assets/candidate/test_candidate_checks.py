@@ -1,7 +1,7 @@
-"""The review's asset checks, end to end through Dagster on real PostgreSQL.
+"""The candidate's asset checks, end to end through Dagster on real PostgreSQL.
 
-A clean service_requests is published once (raw → dbt → review → published); then the
-dbt mart is degraded by SQL, one violation at a time, and `review/service_requests` alone
+A clean service_requests is published once (raw → dbt → candidate → published); then the
+dbt mart is degraded by SQL, one violation at a time, and `service_requests/candidate` alone
 is materialized again: each rule must catch its violation, name itself in the check's
 metadata and keep the candidate from approval — and pass the clean mart.
 """
@@ -11,9 +11,12 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from catalog.registry import ApprovalError, get_candidate
+from catalog.approvals import ApprovalError
+from catalog.candidates import get_candidate
+from catalog.dbt_results import DbtTestResult, record_dbt_test_results
 from civic_assets import cli
 from civic_assets import runner as pipeline
+from civic_assets.settings import database_url
 from tests.civic_assets.candidate.pipeline_baseline import (
     MART,
     SLUG,
@@ -33,7 +36,7 @@ def baseline(database_url) -> Baseline:
     return baseline_as_latest_publication()
 
 
-@pytest.fixture()
+@pytest.fixture
 def mart(baseline, conn):
     """The baseline's mart, degraded by the test and restored afterwards."""
     restore_mart(conn)
@@ -158,7 +161,7 @@ def test_a_30_percent_drop_needs_attention_before_approval(mart, baseline, monke
     assert cli.main(["acknowledge", SLUG, str(candidate.id), "--reviewer", "Ada Reviewer"]) == 0
     assert "record count fell" in capsys.readouterr().out
     pipeline.record_approval(SLUG, candidate.id, role="data_owner", reviewer="Ada Reviewer")
-    with pipeline.connect() as conn:
+    with pipeline.connect(database_url()) as conn:
         assert get_candidate(conn, candidate.id).attention_acknowledged_by == "Ada Reviewer"
         actions = [row[0] for row in conn.execute(
             "SELECT action FROM catalog.audit_log WHERE details->>'candidate_id' = %s"
@@ -167,18 +170,23 @@ def test_a_30_percent_drop_needs_attention_before_approval(mart, baseline, monke
 
 
 def test_a_failing_dbt_test_is_counted_in_the_report_card(mart, baseline):
-    check = dg.AssetCheckKey(dg.AssetKey(["marts", "service_requests"]),
-                             "non_negative_service_requests_response_time_hours")
-    baseline.instance.report_runless_asset_event(dg.AssetCheckEvaluation(
-        asset_key=check.asset_key, check_name=check.name, passed=False,
-        metadata={"status": "fail"}))
+    """The card counts the latest result dbt reported for each test of the dataset."""
+    name = "non_negative_service_requests_response_time_hours"
+    test = mart.execute("SELECT unique_id FROM catalog.dbt_test_results WHERE slug = %s"
+                        " AND test_name = %s ORDER BY id DESC LIMIT 1", (SLUG, name)).fetchone()
+    assert test, "the baseline's dbt build recorded its tests"
+
+    def dbt_says(status: str) -> None:
+        record_dbt_test_results(mart, [DbtTestResult(
+            slug=SLUG, unique_id=test[0], test_name=name, asset="service_requests/mart",
+            status=status)], run_id="pytest", invocation_id=None)
+
+    dbt_says("fail")
     try:
         review = review_again(baseline)
     finally:
-        baseline.instance.report_runless_asset_event(dg.AssetCheckEvaluation(
-            asset_key=check.asset_key, check_name=check.name, passed=True,
-            metadata={"status": "pass"}))
+        dbt_says("pass")
     quality = review.candidate.quality
-    assert quality["dimensions"]["dbt_tests"]["details"]["failed_tests"] == [check.name]
+    assert quality["dimensions"]["dbt_tests"]["details"]["failed_tests"] == [name]
     assert quality["dimensions"]["dbt_tests"]["score"] < 100
-    assert f"dbt test `{check.name}` failed" in quality["recommendations"]
+    assert f"dbt test `{name}` failed" in quality["recommendations"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from catalog.registry import latest_candidate
-from civic_assets.candidate.asset import build_review_asset
+from catalog.candidates import latest_candidate
+from civic_assets.candidate.asset import build_candidate_asset
 from civic_assets.resources import CivicDatabase
 from civic_assets.runner import dataset_spec
 from tests.civic_assets.candidate.pipeline_baseline import (
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 
 def _review_with(spec, database_url, instance):
-    result = dg.materialize([build_review_asset(spec)], raise_on_error=False,
+    result = dg.materialize([build_candidate_asset(spec)], raise_on_error=False,
                             resources={"civic_db": CivicDatabase(url=database_url)},
                             instance=instance)
     return {e.check_name: e for e in result.get_asset_check_evaluations()}

@@ -165,6 +165,7 @@ def test_dependent_views_survive_a_reload(database_url, conn, tmp_path):
     assert result.details["swap"] == "refill"
     assert conn.execute("SELECT count(*) FROM staging.stg_viewed").fetchone()[0] == 3
     path.write_text("id\n1\n")
-    with pytest.raises(IngestError, match=r"lacks column\(s\) name, extra of raw.viewed.*stg_viewed"):
+    with pytest.raises(IngestError,
+                       match=r"lacks column\(s\) name, extra of raw.viewed.*stg_viewed"):
         ingest_file(path, slug="viewed", database_url=database_url)
     assert conn.execute("SELECT count(*) FROM raw.viewed").fetchone()[0] == 3

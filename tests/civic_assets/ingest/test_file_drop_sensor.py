@@ -26,6 +26,7 @@ from catalog.database import PROJECT_ROOT, ConnectionParts, ensure_database, lib
 from civic_assets.ingest import IngestError
 from civic_assets.ingest.asset import build_raw_asset
 from civic_assets.ingest.sensor import build_file_drop_sensor
+from civic_assets.keys import op_name, raw_key
 from civic_assets.resources import CivicDatabase
 from civic_assets.settings import dbt_environment
 from metadata.specs import DatasetSpec
@@ -59,7 +60,7 @@ def tick(sensor: dg.SensorDefinition, instance: dg.DagsterInstance,
 
 
 def requested_paths(requests: list[dg.RunRequest], slug: str = "t_drop") -> list[str]:
-    return [r.run_config["ops"][f"raw__{slug}"]["config"]["path"] for r in requests]
+    return [r.run_config["ops"][op_name(raw_key(slug))]["config"]["path"] for r in requests]
 
 
 def test_each_new_file_is_requested_once_across_restarts(database_url, tmp_path):
@@ -233,7 +234,11 @@ def test_dagster_dev_sensor_loads_good_file_and_survives_a_broken_one(database_u
     drop, specs, home = tmp_path / "drop", tmp_path / "specs", tmp_path / "dagster_home"
     for folder in (drop, specs, home):
         folder.mkdir()
-    (specs / f"{LIVE_SLUG}.yaml").write_text(yaml.safe_dump(drop_spec(LIVE_SLUG, drop)))
+    # the code location builds this folder's datasets instead of the shipped ones
+    (specs / LIVE_SLUG).mkdir()
+    (specs / LIVE_SLUG / "defs.yaml").write_text(yaml.safe_dump(
+        {"type": "civic_assets.components.dataset.DatasetComponent",
+         "attributes": drop_spec(LIVE_SLUG, drop)}))
     shutil.copyfile(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
     storage = ConnectionParts.from_url(database_url).url(
         driver="postgresql+psycopg2",

@@ -20,7 +20,7 @@ RECORDS = [{"id": i, "name": f"item {i}", "score": i * 1.5} for i in range(1, 26
 TOKEN = "tok-" + "s3cret" * 3
 
 
-@pytest.fixture()
+@pytest.fixture
 def secret_key(monkeypatch):
     monkeypatch.setenv("CIVIC_SECRET_KEY", Fernet.generate_key().decode())
 
@@ -113,7 +113,7 @@ def api_url():
     server.server_close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def api_token(conn, secret_key):
     store_credential(conn, "api_token", TOKEN)
 

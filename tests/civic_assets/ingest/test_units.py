@@ -15,7 +15,8 @@ from civic_assets.ingest.type_detection import TypeDetector
 
 @pytest.mark.parametrize(("original", "expected"), [
     ("SRNumber", "sr_number"), ("CreatedDate", "created_date"), ("ZipCode", "zip_code"),
-    ("NCName", "nc_name"), ("CD", "cd"), ("Zip Code", "zip_code"), ("marital-status", "marital_status"),
+    ("NCName", "nc_name"), ("CD", "cd"), ("Zip Code", "zip_code"),
+    ("marital-status", "marital_status"),
     ("  Amount ($) ", "amount"), ("Année", "annee"), ("accessibilité", "accessibilite"),
     ("2019 Total", "c_2019_total"), ("国人", "国人"), ("", "column_3"), ("a" * 80, "a" * 63),
     ("Fund And Descrciption", "fund_and_descrciption"), ("TBMPage", "tbm_page"),
@@ -27,7 +28,7 @@ def test_normalize_column_name(original, expected):
 def test_duplicates_after_normalization_are_refused():
     namer = ColumnNamer()
     namer.add("Zip Code")
-    with pytest.raises(DuplicateColumnError, match="'zip_code'.*Zip Code|Zip Code.*zip_code"):
+    with pytest.raises(DuplicateColumnError, match=r"'zip_code'.*Zip Code|Zip Code.*zip_code"):
         namer.add("zip_code")
 
 
@@ -35,7 +36,8 @@ def test_duplicates_after_normalization_are_refused():
     (["1", "-2", "300"], "integer"), (["1", "2.5", "1e3"], "number"),
     (["007", "12"], "text"), (["true", "False", "yes"], "boolean"),
     (["2024-01-02", "2024-12-31"], "date"), (["2024-01-02", "2024-01-02T10:00:00Z"], "datetime"),
-    (["01/01/2017 12:00:00 AM"], "datetime"), (["POINT (1 2)", "MULTIPOLYGON (((0 0,1 0,1 1,0 0)))"], "geometry"),
+    (["01/01/2017 12:00:00 AM"], "datetime"),
+    (["POINT (1 2)", "MULTIPOLYGON (((0 0,1 0,1 1,0 0)))"], "geometry"),
     (["a", "1"], "text"), ([None, ""], "text"), (["1", None, ""], "integer"),
 ])
 def test_type_detection(values, expected):

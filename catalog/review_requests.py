@@ -1,6 +1,7 @@
-"""Approval requests: which reviewer role is asked next, the secret link tokens, the
-checklists each role signs. Shared by the candidate sensor (which writes requests) and the
-approval pages (which read them); the decision itself is `registry.record_decision`."""
+"""Review requests (rows of `catalog.approval_requests`): which reviewer role is asked
+next about a candidate, the secret link tokens, the checklists each role signs. Shared by
+the candidate sensor (which writes requests) and the approval pages (which read them); the
+decision itself is `catalog.approvals.record_decision`."""
 
 from __future__ import annotations
 
@@ -118,3 +119,26 @@ def record_request(conn: psycopg.Connection, *, candidate_id: int, role: str, ki
         " title, sent_to, mail_status, mail_detail) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
         (candidate_id, role, kind, token_hash, chain, title, sent_to, mail_status,
          mail_detail))
+
+
+def get_review_request(conn: psycopg.Connection, *, token_hash: str) -> dict[str, Any] | None:
+    """The approval request a reviewer's link names, with its candidate's reports (never
+    its data: only the stored 20-row anonymized preview) and the decisions so far."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        found = cur.execute(
+            "SELECT r.id AS request_id, r.role, r.chain, r.title, r.sent_to, r.created_at,"
+            " c.id AS candidate_id, c.slug, c.row_count, c.status, c.checks_passed,"
+            " c.needs_attention, c.attention_acknowledged_by, c.columns, c.checks,"
+            " c.quality, c.anonymization, c.preview, c.created_at AS candidate_created_at"
+            " FROM catalog.approval_requests r"
+            " JOIN catalog.candidates c ON c.id = r.candidate_id"
+            " WHERE r.token_hash = %s AND r.kind = 'approval'",
+            (token_hash,),
+        ).fetchone()
+        if found is None:
+            return None
+        found["decisions"] = cur.execute(
+            "SELECT role, reviewer, decision, comment, decided_at FROM catalog.approvals"
+            " WHERE candidate_id = %s ORDER BY id", (found["candidate_id"],),
+        ).fetchall()
+    return found

@@ -1,4 +1,7 @@
--- The catalogue registry and the schemas of the platform. Idempotent: run on every start.
+-- 0001: the catalogue registry and the schemas of the platform, as `catalog/sql/registry.sql`
+-- left a database before numbered migrations (commit c52e93a): its `ALTER … IF NOT EXISTS`
+-- additions folded into the tables, columns in the order those additions gave them.
+-- Schemas may exist already (the migration runner creates `catalog` for its own table).
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS marts;
@@ -6,7 +9,7 @@ CREATE SCHEMA IF NOT EXISTS review;
 CREATE SCHEMA IF NOT EXISTS published;
 CREATE SCHEMA IF NOT EXISTS catalog;
 
-CREATE TABLE IF NOT EXISTS catalog.datasets (
+CREATE TABLE catalog.datasets (
     slug        text PRIMARY KEY,
     title_en    text,
     title_fr    text,
@@ -14,7 +17,7 @@ CREATE TABLE IF NOT EXISTS catalog.datasets (
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE IF NOT EXISTS catalog.ingest_log (
+CREATE TABLE catalog.ingest_log (
     id            bigserial PRIMARY KEY,
     slug          text NOT NULL,
     source        text NOT NULL,
@@ -29,10 +32,10 @@ CREATE TABLE IF NOT EXISTS catalog.ingest_log (
     error         text,
     details       jsonb NOT NULL DEFAULT '{}'::jsonb
 );
-CREATE INDEX IF NOT EXISTS ingest_log_slug ON catalog.ingest_log (slug, started_at DESC);
+CREATE INDEX ingest_log_slug ON catalog.ingest_log (slug, started_at DESC);
 
 -- A review candidate: one anonymized table in `review` awaiting approval.
-CREATE TABLE IF NOT EXISTS catalog.candidates (
+CREATE TABLE catalog.candidates (
     id               bigserial PRIMARY KEY,
     slug             text NOT NULL,
     table_name       text NOT NULL,
@@ -49,12 +52,15 @@ CREATE TABLE IF NOT EXISTS catalog.candidates (
     quality          jsonb NOT NULL DEFAULT '{}'::jsonb,
     checks           jsonb NOT NULL DEFAULT '{}'::jsonb,
     dcat             jsonb NOT NULL DEFAULT '{}'::jsonb,
-    dagster_run_id   text
+    dagster_run_id   text,
+    -- reviewers see a small sample of the anonymized candidate on the approval pages; the
+    -- candidate table itself stays in `review`, which the API's role cannot read
+    preview          jsonb NOT NULL DEFAULT '[]'::jsonb
 );
-CREATE INDEX IF NOT EXISTS candidates_slug ON catalog.candidates (slug, id DESC);
+CREATE INDEX candidates_slug ON catalog.candidates (slug, id DESC);
 
 -- Each reviewer's decision on a candidate, in chain order.
-CREATE TABLE IF NOT EXISTS catalog.approvals (
+CREATE TABLE catalog.approvals (
     id            bigserial PRIMARY KEY,
     candidate_id  bigint NOT NULL REFERENCES catalog.candidates (id),
     role          text NOT NULL,
@@ -63,10 +69,10 @@ CREATE TABLE IF NOT EXISTS catalog.approvals (
     comment       text,
     decided_at    timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS approvals_candidate ON catalog.approvals (candidate_id);
+CREATE INDEX approvals_candidate ON catalog.approvals (candidate_id);
 
 -- Immutable published versions; published.<slug> is a view of the latest.
-CREATE TABLE IF NOT EXISTS catalog.versions (
+CREATE TABLE catalog.versions (
     slug          text NOT NULL,
     version       integer NOT NULL,
     candidate_id  bigint NOT NULL REFERENCES catalog.candidates (id),
@@ -83,7 +89,7 @@ CREATE TABLE IF NOT EXISTS catalog.versions (
 );
 
 -- Append-only, hash-chained record of every anonymization step and every decision.
-CREATE TABLE IF NOT EXISTS catalog.audit_log (
+CREATE TABLE catalog.audit_log (
     id          bigserial PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT now(),
     actor       text NOT NULL,
@@ -91,26 +97,27 @@ CREATE TABLE IF NOT EXISTS catalog.audit_log (
     slug        text,
     details     jsonb NOT NULL DEFAULT '{}'::jsonb,
     prev_hash   text NOT NULL,
-    hash        text NOT NULL UNIQUE
+    hash        text NOT NULL UNIQUE,
+    -- 1: hashed in Python (the first writers); 2: by catalog.append_audit (0002 drops it)
+    scheme      smallint NOT NULL DEFAULT 1
 );
 
-CREATE OR REPLACE FUNCTION catalog.audit_log_is_append_only() RETURNS trigger
+CREATE FUNCTION catalog.audit_log_is_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'catalog.audit_log is append-only (% refused)', TG_OP;
 END $$;
-DROP TRIGGER IF EXISTS audit_log_append_only ON catalog.audit_log;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON catalog.audit_log
     FOR EACH ROW EXECUTE FUNCTION catalog.audit_log_is_append_only();
 
--- Encrypted source credentials (Fernet, key from CIVIC_SECRET_KEY); never plaintext.
-CREATE TABLE IF NOT EXISTS catalog.credentials (
+-- Encrypted source credentials (Fernet); never plaintext.
+CREATE TABLE catalog.credentials (
     name        text PRIMARY KEY,
     ciphertext  bytea NOT NULL,
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE IF NOT EXISTS catalog.usage_events (
+CREATE TABLE catalog.usage_events (
     id      bigserial PRIMARY KEY,
     at      timestamptz NOT NULL DEFAULT now(),
     slug    text,
@@ -118,16 +125,9 @@ CREATE TABLE IF NOT EXISTS catalog.usage_events (
     format  text
 );
 
--- Reviewers see a small sample of the anonymized candidate on the approval pages; the
--- candidate table itself stays in `review`, which the API's role cannot read.
-ALTER TABLE catalog.candidates ADD COLUMN IF NOT EXISTS preview jsonb NOT NULL DEFAULT '[]'::jsonb;
-
 -- The audit hash, computed in SQL so that every writer (pipeline, CLI, approval pages) chains
--- entries the same way. Scheme 1 rows were hashed in Python (see metadata.registry); rows
--- written by catalog.append_audit are scheme 2.
-ALTER TABLE catalog.audit_log ADD COLUMN IF NOT EXISTS scheme smallint NOT NULL DEFAULT 1;
-
-CREATE OR REPLACE FUNCTION catalog.audit_hash(
+-- entries the same way; rows written by catalog.append_audit are scheme 2.
+CREATE FUNCTION catalog.audit_hash(
     prev text, at timestamptz, actor text, action text, slug text, details jsonb
 ) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
@@ -138,7 +138,7 @@ $$;
 
 -- The one place an audit entry is appended. SECURITY DEFINER so that callers need no
 -- rights on the table; EXECUTE only for the owner (revoked from PUBLIC below).
-CREATE OR REPLACE FUNCTION catalog.append_audit(
+CREATE FUNCTION catalog.append_audit(
     p_actor text, p_action text, p_slug text, p_details jsonb
 ) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
@@ -160,7 +160,7 @@ END $$;
 REVOKE ALL ON FUNCTION catalog.append_audit(text, text, text, jsonb) FROM PUBLIC;
 
 -- A refusal of the approval rules; the hint lets callers tell it from other errors.
-CREATE OR REPLACE FUNCTION catalog.refuse_decision(message text) RETURNS void
+CREATE FUNCTION catalog.refuse_decision(message text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 BEGIN
     RAISE EXCEPTION USING MESSAGE = message, HINT = 'civic.approval';
@@ -168,7 +168,7 @@ END $$;
 
 -- The candidate a decision is about, locked (decisions on one candidate are serialized);
 -- refused unless it exists and is still pending.
-CREATE OR REPLACE FUNCTION catalog.lock_pending_candidate(p_candidate_id bigint)
+CREATE FUNCTION catalog.lock_pending_candidate(p_candidate_id bigint)
 RETURNS catalog.candidates
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 DECLARE
@@ -191,7 +191,7 @@ REVOKE ALL ON FUNCTION catalog.lock_pending_candidate(bigint) FROM PUBLIC;
 -- signatures in chain order, only on a pending candidate whose checks passed and whose
 -- flagged changes were acknowledged; a rejection ends the chain. Appends the audit entry.
 -- Returns the candidate's status afterwards.
-CREATE OR REPLACE FUNCTION catalog.record_decision(
+CREATE FUNCTION catalog.record_decision(
     p_candidate_id bigint, p_role text, p_reviewer text, p_decision text, p_comment text,
     p_chain text[]
 ) RETURNS text
@@ -249,7 +249,7 @@ END $$;
 REVOKE ALL ON FUNCTION catalog.record_decision(bigint, text, text, text, text, text[]) FROM PUBLIC;
 
 -- A reviewer saw the changes flagged on a candidate ("needs attention").
-CREATE OR REPLACE FUNCTION catalog.acknowledge_attention(p_candidate_id bigint, p_reviewer text)
+CREATE FUNCTION catalog.acknowledge_attention(p_candidate_id bigint, p_reviewer text)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
@@ -264,7 +264,7 @@ REVOKE ALL ON FUNCTION catalog.acknowledge_attention(bigint, text) FROM PUBLIC;
 
 -- One e-mail per candidate, role and kind: an approval request carries a link with a
 -- secret token (only its SHA-256 is stored); a rejection notice carries the feedback.
-CREATE TABLE IF NOT EXISTS catalog.approval_requests (
+CREATE TABLE catalog.approval_requests (
     id            bigserial PRIMARY KEY,
     candidate_id  bigint NOT NULL REFERENCES catalog.candidates (id),
     role          text NOT NULL,

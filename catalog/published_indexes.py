@@ -1,0 +1,70 @@
+"""The indexes of a published version table, in SQL: the statements publication runs, and
+the indexed expressions the query API must repeat word for word for PostgreSQL to use
+them. Here because both the pipeline and the API import it (see metadata/indexing.py for
+which columns get which index)."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from metadata.indexing import SEARCH_CONFIGURATION, IndexPlan
+
+# GIN and b-tree builds on a million rows are several times faster with room to sort
+BUILD_MEMORY = "256MB"
+
+
+def search_document(columns: list[str]) -> sql.Composed:
+    """The tsvector of a row's text columns, as the full-text index holds it."""
+    text = sql.SQL(" || ' ' || ").join(
+        sql.SQL("coalesce({}, '')").format(sql.Identifier(c)) for c in columns)
+    return sql.SQL("to_tsvector({}::regconfig, {})").format(
+        sql.Literal(SEARCH_CONFIGURATION), text)
+
+
+def search_query() -> sql.Composed:
+    """A search as people type it (words, "quoted phrases", -exclusions, or), taking the
+    text as a parameter."""
+    return sql.SQL("websearch_to_tsquery({}::regconfig, %s)").format(
+        sql.Literal(SEARCH_CONFIGURATION))
+
+
+def point_expression(coordinates: tuple[str, str]) -> sql.Composed:
+    """PostgreSQL's built-in point(longitude, latitude), as the spatial index holds it."""
+    longitude, latitude = coordinates
+    return sql.SQL("point({}::float8, {}::float8)").format(
+        sql.Identifier(longitude), sql.Identifier(latitude))
+
+
+def index_statements(schema: str, table: str, plan: IndexPlan) -> list[sql.Composed]:
+    """CREATE INDEX statements for a version table (PostgreSQL names them)."""
+    target = sql.Identifier(schema, table)
+    statements: list[sql.Composed] = []
+    key = [sql.Identifier(plan.primary_key)] if plan.primary_key else []
+    if plan.primary_key:
+        statements.append(sql.SQL("CREATE INDEX ON {} ({})").format(target, key[0]))
+    for column in plan.filterable:
+        statements.append(sql.SQL("CREATE INDEX ON {} ({})").format(
+            target, sql.SQL(", ").join([sql.Identifier(column), *key])))
+    if plan.search:
+        statements.append(sql.SQL("CREATE INDEX ON {} USING gin (({}))").format(
+            target, search_document(plan.search)))
+    if plan.coordinates:
+        statements.append(sql.SQL("CREATE INDEX ON {} USING gist (({}))").format(
+            target, point_expression(plan.coordinates)))
+    return statements
+
+
+def create_indexes(conn: psycopg.Connection, *, schema: str, table: str,
+                   plan: IndexPlan) -> int:
+    """Build a version table's indexes and its planner statistics (in the caller's
+    transaction); returns how many indexes were built."""
+    statements = index_statements(schema, table, plan)
+    with conn.transaction():
+        conn.execute(sql.SQL("SET LOCAL maintenance_work_mem = {}").format(
+            sql.Literal(BUILD_MEMORY)))
+        for statement in statements:
+            conn.execute(statement)
+        # estimated totals and index choice need statistics before the first query
+        conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(schema, table)))
+    return len(statements)

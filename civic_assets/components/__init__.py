@@ -1,0 +1,1 @@
+"""The project's Dagster components (the `dg` components API)."""

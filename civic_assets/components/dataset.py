@@ -1,0 +1,117 @@
+"""A dataset, declared the Dagster way: one `DatasetComponent` instance per dataset.
+
+Each dataset is a folder `defs/datasets/<slug>/` whose `defs.yaml` names this component
+and holds the dataset's spec as its attributes:
+
+    type: civic_assets.components.dataset.DatasetComponent
+    attributes:
+      slug: <slug>
+      title: {en: …, fr: …}
+      source: …
+
+Dagster validates the attributes against the typed spec (`metadata.specs.DatasetSpec`,
+the anonymization policy included) when the code location loads, and names the file,
+line and field of every mistake. The component builds the dataset's assets (raw,
+candidate, published; the dbt models come from the dbt project), their checks, its
+sensors, its notify job and its schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import yaml
+from pydantic import BaseModel
+
+from civic_assets.approval.jobs import build_notify_job
+from civic_assets.approval.sensors import build_approval_sensor, build_candidate_sensor
+from civic_assets.candidate.asset import build_candidate_asset
+from civic_assets.ingest.asset import build_raw_asset
+from civic_assets.ingest.sensor import build_file_drop_sensor
+from civic_assets.keys import until_candidate_selection
+from civic_assets.publish.asset import build_published_asset
+from civic_assets.settings import get_settings
+from metadata.specs import DatasetSpec, SpecError, parse_spec
+
+COMPONENT_FILE = "defs.yaml"
+
+
+@dataclass
+class DatasetComponent(dg.Component):
+    """One dataset: its spec's assets, checks, sensors, notify job and schedule."""
+
+    spec: DatasetSpec
+
+    @classmethod
+    def get_model_cls(cls) -> type[BaseModel]:
+        # the attributes are the spec itself, validated by Dagster with file and line
+        return DatasetSpec
+
+    @classmethod
+    def load(cls, attributes: Any, context: dg.ComponentLoadContext) -> DatasetComponent:
+        path = context.path / COMPONENT_FILE
+        if not isinstance(attributes, DatasetSpec):
+            raise SpecError(f"{path}: attributes: a dataset's defs.yaml holds its spec")
+        return cls(spec=_finish(attributes, path))
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        return dataset_definitions(self.spec)
+
+
+def dataset_definitions(spec: DatasetSpec) -> dg.Definitions:
+    notify_job = build_notify_job(spec)
+    sensors = [build_candidate_sensor(spec, notify_job), build_approval_sensor(spec)]
+    if spec.source.type == "file_drop":
+        sensors.append(build_file_drop_sensor(spec))
+    schedules = [dg.ScheduleDefinition(
+        name=f"{spec.slug}_refresh", cron_schedule=spec.schedule,
+        target=until_candidate_selection(spec.slug),
+        # publication waits for the reviewers
+        description=f"Ingests {spec.slug} and prepares a new candidate.")] if spec.schedule else []
+    return dg.Definitions(
+        assets=[build_raw_asset(spec), build_candidate_asset(spec), build_published_asset(spec)],
+        jobs=[notify_job], sensors=sensors, schedules=schedules)
+
+
+def _finish(spec: DatasetSpec, path: Path) -> DatasetSpec:
+    """The spec as the pipeline uses it: variables in its source path filled in from the
+    settings, and its slug checked against its folder's name."""
+    if spec.slug != path.parent.name:
+        raise SpecError(f"{path}: slug: '{spec.slug}' must match the dataset's folder name "
+                        f"'{path.parent.name}'")
+    try:
+        finished = spec.with_variables(get_settings().spec_variables())
+    except ValueError as exc:
+        raise SpecError(f"{path}: source.path: {exc}") from exc
+    finished.spec_path = str(path)
+    return finished
+
+
+def load_dataset_spec(path: Path) -> DatasetSpec:
+    """The spec in one dataset's `defs.yaml`, validated as the code location does."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: cannot be read as YAML: {exc}") from exc
+    expected = f"{DatasetComponent.__module__}.{DatasetComponent.__name__}"
+    if not isinstance(document, dict) or document.get("type") != expected:
+        raise SpecError(f"{path}: type: a dataset's defs.yaml declares `type: {expected}`")
+    spec = parse_spec(document.get("attributes"), source=path,
+                      variables=get_settings().spec_variables())
+    return _finish(spec, path)
+
+
+def load_dataset_specs(folder: Path) -> list[DatasetSpec]:
+    """Every dataset in a folder of `<slug>/defs.yaml`; all broken files reported at once."""
+    specs, problems = [], []
+    for path in sorted(Path(folder).glob(f"*/{COMPONENT_FILE}")):
+        try:
+            specs.append(load_dataset_spec(path))
+        except SpecError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise SpecError("\n".join(problems))
+    return specs

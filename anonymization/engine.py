@@ -188,7 +188,7 @@ def _generalize(series: pd.Series, rule: GeneralizeRule) -> tuple[pd.Series, int
     if rule.to == "range":
         return ops.generalize_range(series, width=rule.width or 10, top=rule.top)
     if rule.to == "bins":
-        return ops.generalize_bins(series, bins=rule.bins, labels=rule.labels)
+        return ops.generalize_bins(series, bins=rule.bins or [], labels=rule.labels)
     if rule.to == "fsa":
         return ops.generalize_postal(series)
     return ops.generalize_date(series, to=rule.to)

@@ -195,7 +195,9 @@ def aggregate_to_area(df: pd.DataFrame, boundaries, *, latitude: str | None = No
             geometry = gpd.GeoSeries(column.to_numpy(), crs=getattr(column, "crs", None) or crs)
         else:
             geometry = gpd.GeoSeries.from_wkt(
-                column.astype("str").to_numpy(na_value=None), on_invalid="ignore", crs=crs
+                # pandas' stubs lack na_value=None, which pandas accepts
+                column.astype("str").to_numpy(dtype=object, na_value=None),  # type: ignore[call-overload]
+                on_invalid="ignore", crs=crs,
             )
     else:
         geometry = gpd.GeoSeries(gpd.points_from_xy(
@@ -235,20 +237,23 @@ def redact(series: pd.Series, kinds: Sequence[PiiKind], *,
 
 
 def small_class_mask(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
-                     sensitive: Sequence[str] = (), l: int | None = None) -> np.ndarray:
+                     sensitive: Sequence[str] = (),
+                     l: int | None = None) -> np.ndarray:  # noqa: E741 - l-diversity's l
     """Records whose class has fewer than k records (or fewer than l sensitive values)."""
     if len(df) == 0 or not quasi_identifiers:
         return np.zeros(len(df), dtype=bool)
     classes = equivalence_classes(df, quasi_identifiers)
     small = np.bincount(classes)[classes] < k
-    if l is not None and sensitive:
-        small |= l_per_class(df, classes, sensitive)[classes] < l
+    distinct = l_per_class(df, classes, sensitive) if l is not None else None
+    if distinct is not None:
+        small |= distinct[classes] < l
     return small
 
 
 def suppress_small_cells(df: pd.DataFrame, quasi_identifiers: Sequence[str], *, k: int = 5,
                          mode: str = "rows", sensitive: Sequence[str] = (),
-                         l: int | None = None) -> tuple[pd.DataFrame, int, int]:
+                         l: int | None = None,  # noqa: E741 - l-diversity's l
+                         ) -> tuple[pd.DataFrame, int, int]:
     """Suppress records of classes smaller than k: remove them (rows) or null their QIs (values).
 
     Returns the table, the number of records suppressed and, in values mode, the number

@@ -1,8 +1,9 @@
 """Which columns hold personal information, of which kind, and how sure we are.
 
-Column names and content are weighed together on a sample of rows: content decides
-for kinds that have a shape (e-mail, phone, SIN, postal code, address, names from our
-lists); the name is needed for kinds a value alone cannot prove (an integer is an age,
+Column names and content are weighed together on a sample of rows, with the same
+recognizers the redaction and the residual scan use: content decides for kinds that
+have a shape (e-mail, phone, SIN, SSN, card, IBAN, IP, postal code, address, names);
+the name is needed for kinds a value alone cannot prove (an integer is an age,
 a float a latitude, a date a birth date, only if the column says so).
 """
 
@@ -10,19 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from anonymization import patterns as pt
 from anonymization.detectors import column_values
 from anonymization.kinds import PiiKind
-from anonymization.presidio_support import presidio_kinds
 
 DEFAULT_SAMPLE_SIZE = 20_000
 STRUCTURED_MIN_SHARE = 0.5  # values holding PII for a column to *be* that PII
 HINTED_MIN_SHARE = 0.2  # with a matching name, less content evidence is enough
 CONTAINS_MIN_SHARE = 0.05
-PRESIDIO_VALUES = 30  # presidio reads one string at a time: a few values, not the column
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class PiiDetection:
     kind: PiiKind
     confidence: float
     share: float  # of sampled non-null values holding personal information
-    evidence: str  # name, content, name+content or presidio
+    evidence: str  # content or name+content
     contains: tuple[PiiKind, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
@@ -58,21 +56,18 @@ def detect_pii(
     sample_size: int = DEFAULT_SAMPLE_SIZE,
     seed: int = 0,
     min_confidence: float = 0.5,
-    use_presidio: bool = True,
 ) -> list[PiiDetection]:
     """Detect personal information per column, from a sample of rows."""
     sample = sample_rows(df, sample_size, seed)
     detections = []
     for column in sample.columns:
-        found = classify_column(sample[column], str(column), use_presidio=use_presidio)
+        found = classify_column(sample[column], str(column))
         if found is not None and found.confidence >= min_confidence:
             detections.append(found)
     return detections
 
 
-def classify_column(
-    series: pd.Series, column: str, *, use_presidio: bool = True
-) -> PiiDetection | None:
+def classify_column(series: pd.Series, column: str) -> PiiDetection | None:
     values = column_values(series, column)
     n = values.n_values
     if n == 0:
@@ -101,38 +96,4 @@ def classify_column(
                                 contains or (kind,))
         return None
 
-    if use_presidio:
-        return _presidio_opinion(series, column, free_text=values.free_text)
     return None
-
-
-def _presidio_opinion(series: pd.Series, column: str, *, free_text: bool) -> PiiDetection | None:
-    """Ask presidio about a few distinct values our patterns found nothing in.
-
-    Presidio's phone recognizer (libphonenumber) knows international formats our
-    patterns do not; it only looks at high-cardinality text, where such values live.
-    """
-    if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
-        return None
-    distinct = pd.unique(series.dropna())
-    if len(distinct) < 0.5 * series.notna().sum() and not free_text:
-        return None
-    rng = np.random.default_rng(0)
-    picked = rng.permutation(len(distinct))[:PRESIDIO_VALUES]
-    found: dict[PiiKind, int] = {}
-    hit_values = 0
-    for value in (str(distinct[i]) for i in picked):
-        kinds = presidio_kinds(value)
-        hit_values += bool(kinds)
-        for kind in kinds:
-            found[kind] = found.get(kind, 0) + 1
-    if not found:
-        return None
-    share = hit_values / len(picked)
-    contains = tuple(sorted(found, key=lambda k: -found[k]))
-    if free_text:
-        return PiiDetection(column, PiiKind.FREE_TEXT, 0.6 + 0.4 * min(1.0, share * 10), share,
-                            "presidio", contains)
-    if share < HINTED_MIN_SHARE:
-        return None
-    return PiiDetection(column, contains[0], 0.35 + 0.55 * share, share, "presidio", contains)

@@ -9,19 +9,22 @@ cheap pattern flags are examined further.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 
 from anonymization import patterns as pt
+from anonymization import recognizers
 from anonymization.kinds import PiiKind
+from anonymization.letters import LETTER
+from anonymization.recognizers import TEXT_KINDS
+from anonymization.recognizers.numbers import card_scheme
 
 FREE_TEXT_MIN_WORDS = 6  # an address has at most five; a sentence has more
 FREE_TEXT_MIN_SHARE = 0.3
 SIN_COLUMN_MIN_SHARE = 0.8  # of bare 9-digit values passing Luhn; random numbers give ~10 %
 MAX_AGE = 120
-_NON_NAME_KINDS = tuple(k for k in pt.TEXT_KINDS if k is not PiiKind.PERSON_NAME)
 
 
 @dataclass
@@ -73,31 +76,33 @@ def _luhn_rows(numbers: pd.Series) -> np.ndarray:
     return total % 10 == 0
 
 
-def _sin_mask(candidates: pd.Series, hinted: bool) -> np.ndarray:
-    """Which candidate strings hold a real SIN (Luhn-valid and credible in context)."""
-    first = candidates.str.extract(
-        rf"(?:^|[^0-9A-Za-z])({pt.SIN_SEPARATED}|{pt.SIN_PLAIN})(?:[^0-9A-Za-z]|$)",
-        expand=False,
-    )
-    found = first.notna().to_numpy()
-    valid = np.zeros(len(candidates), dtype=bool)
-    digits = first[found].str.replace("[ -]", "", regex=True)
-    valid[found] = _luhn_rows(digits)
-    separated = np.zeros(len(candidates), dtype=bool)
-    separated[found] = (first[found].str.len() == 11).to_numpy()
-    bare = np.zeros(len(candidates), dtype=bool)
-    bare[found] = (first[found].str.len() == candidates[found].str.strip().str.len()).to_numpy()
-    # A bare 9-digit number is a SIN only if the column is a SIN column (nearly all of
-    # its bare numbers pass Luhn, which random order numbers do 10 % of the time), the
-    # column is named like one, or the text around it says so.
-    bare_column = bare & ~separated
-    column_of_sins = bare_column.sum() > 0 and valid[bare_column].mean() >= SIN_COLUMN_MIN_SHARE
-    context = _contains(candidates, pt.SIN_CONTEXT)
-    credible = separated | hinted | column_of_sins | context
-    return valid & credible
+def _column_of_sins(values: pd.Series) -> np.ndarray:
+    """Bare 9-digit values of a column where nearly all pass Luhn: random order numbers
+    pass one time in ten, a column of SINs every time."""
+    bare = _contains(values, f"^{pt.SIN_PLAIN}$")
+    out = np.zeros(len(values), dtype=bool)
+    if bare.sum() == 0:
+        return out
+    valid = _luhn_rows(values[bare].str.strip())
+    if valid.mean() >= SIN_COLUMN_MIN_SHARE:
+        out[np.flatnonzero(bare)[valid]] = True
+    return out
 
 
-def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> ColumnValues:
+def _column_of_cards(values: pd.Series) -> np.ndarray:
+    """Bare 12-19 digit values of a column where nearly all are valid card numbers."""
+    bare = _contains(values, "^[0-9]{12,19}$")
+    out = np.zeros(len(values), dtype=bool)
+    if bare.sum() == 0:
+        return out
+    valid = np.array([card_scheme(v) is not None for v in values[bare].tolist()])
+    if valid.mean() >= SIN_COLUMN_MIN_SHARE:
+        out[np.flatnonzero(bare)[valid]] = True
+    return out
+
+
+def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind],
+                kinds: frozenset[PiiKind] | None = None) -> ColumnValues:
     n = len(text)
     codes, uniques = pd.factorize(text)
     values = pd.Series(uniques, dtype="str")
@@ -109,54 +114,40 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind]) -> Colu
         out[present] = unique_mask[codes[present]]
         return out
 
-    words = values.str.count("[A-Za-zÀ-ÿ]{2,}")
+    words = values.str.count(f"[{LETTER}]{{2,}}")
     free_text_share = (words >= FREE_TEXT_MIN_WORDS).to_numpy()
     result.free_text = bool(
         len(values) and spread(free_text_share).sum() >= FREE_TEXT_MIN_SHARE * result.n_values
     )
-
-    union = "|".join(f"(?:{pt.text_pattern(k)})" for k in _NON_NAME_KINDS)
-    any_candidate = _contains(values, pt.bounded(union))
-    candidates = values[any_candidate]
-    unique_masks: dict[PiiKind, np.ndarray] = {}
-    for kind in _NON_NAME_KINDS:
-        if candidates.empty:
-            break
-        hit = _contains(candidates, pt.bounded(pt.text_pattern(kind)))
-        if kind is PiiKind.CA_SIN and hit.any():
-            hit[hit] = _sin_mask(candidates[hit], PiiKind.CA_SIN in hints)
-        if hit.any():
-            full = np.zeros(len(values), dtype=bool)
-            full[any_candidate] = hit
-            unique_masks[kind] = full
-
-    # Bare ten-digit phones and US ZIP codes look like any number: believed only when the
-    # column is named for them.
-    if PiiKind.PHONE in hints:
-        bare = _contains(values, pt.PHONE_BARE)
-        unique_masks[PiiKind.PHONE] = unique_masks.get(PiiKind.PHONE, bare) | bare
-    if PiiKind.POSTAL_CODE in hints and pt.column_tokens(column) & pt.ZIP_HINTS:
-        zips = _contains(values, pt.ZIP_US)
-        unique_masks[PiiKind.POSTAL_CODE] = unique_masks.get(PiiKind.POSTAL_CODE, zips) | zips
-
     # A handful of distinct values repeated over many rows is a category, not people.
     categorical = n >= 1000 and len(values) < 0.01 * n and not result.free_text
-    if not categorical and len(values):
-        names = _contains(values, pt.bounded(pt.person_name_in_text()))
-        names |= _contains(values, pt.person_name_value())
-        if names.any():
-            unique_masks[PiiKind.PERSON_NAME] = names
+    wanted = [k for k in TEXT_KINDS if (kinds is None or k in kinds)
+              and not (categorical and k is PiiKind.PERSON_NAME)]
+    unique_masks = recognizers.kind_masks(values, wanted, hinted=hints)
+
+    def add(kind: PiiKind, mask: np.ndarray) -> None:
+        unique_masks[kind] = unique_masks.get(kind, mask) | mask
+
+    add(PiiKind.CA_SIN, _column_of_sins(values))
+    add(PiiKind.PAYMENT_CARD, _column_of_cards(values))
+    # Kinds a bare value cannot prove, believed when the column is named for them.
+    if PiiKind.PHONE in hints:
+        add(PiiKind.PHONE, _contains(values, pt.PHONE_BARE))
+    if PiiKind.POSTAL_CODE in hints and pt.column_tokens(column) & pt.ZIP_HINTS:
+        add(PiiKind.POSTAL_CODE, _contains(values, pt.ZIP_US))
+    if PiiKind.LICENCE_PLATE in hints:
+        add(PiiKind.LICENCE_PLATE, _contains(values, pt.PLATE_VALUE)
+            & _contains(values, "[0-9]") & _contains(values, "[A-Za-z]"))
+    if PiiKind.DRIVERS_LICENCE in hints:
+        add(PiiKind.DRIVERS_LICENCE, _contains(values, pt.LICENCE_VALUE))
 
     if hints & {PiiKind.AGE, PiiKind.COORDINATES, PiiKind.DATE_OF_BIRTH} and len(values):
         numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         for kind, mask in _numeric_masks(numeric, hints).items():
-            unique_masks[kind] = unique_masks.get(kind, mask) | mask
+            add(kind, mask)
         if PiiKind.DATE_OF_BIRTH in hints:
             dates = pd.to_datetime(values, errors="coerce", format="mixed")
-            dob = _birth_dates(dates)
-            unique_masks[PiiKind.DATE_OF_BIRTH] = unique_masks.get(
-                PiiKind.DATE_OF_BIRTH, dob
-            ) | dob
+            add(PiiKind.DATE_OF_BIRTH, _birth_dates(dates))
 
     for kind, mask in unique_masks.items():
         if mask.any():
@@ -181,11 +172,12 @@ def _numeric_masks(values: np.ndarray, hints: frozenset[PiiKind]) -> dict[PiiKin
 def _birth_dates(dates: pd.Series) -> np.ndarray:
     years = pd.DatetimeIndex(dates).year
     valid = ~pd.isna(dates)
-    return np.asarray(valid & (years >= 1900) & (years <= date.today().year), dtype=bool)
+    return np.asarray(valid & (years >= 1900) & (years <= datetime.now(UTC).year), dtype=bool)
 
 
-def column_values(series: pd.Series, column: object | None = None) -> ColumnValues:
-    """Find personal information in every value of one column."""
+def column_values(series: pd.Series, column: object | None = None, *,
+                  kinds: frozenset[PiiKind] | None = None) -> ColumnValues:
+    """Find personal information in every value of one column (of `kinds`, default all)."""
     name = str(series.name if column is None else column)
     hints = pt.hinted_kinds(name)
     n = len(series)
@@ -217,12 +209,13 @@ def column_values(series: pd.Series, column: object | None = None) -> ColumnValu
         if pd.api.types.is_integer_dtype(series.dtype) or np.all(
             np.isnan(values) | (values == np.round(values))
         ):
-            # SINs and phone numbers are sometimes stored as integers
-            big = (values >= 1e8) & (values < 1e11)
+            # SINs, SSNs, phone and card numbers are sometimes stored as integers
+            big = (values >= 1e8) & (values < 1e19)
             if big.sum() >= 0.5 * max(result.n_values, 1):
                 as_digits = series.astype("Int64").astype("str")
                 for kind, mask in _text_masks(as_digits, name, hints).masks.items():
-                    if kind in (PiiKind.CA_SIN, PiiKind.PHONE):
+                    if kind in (PiiKind.CA_SIN, PiiKind.US_SSN, PiiKind.PHONE,
+                                PiiKind.PAYMENT_CARD):
                         result.masks[kind] = mask
         return result
 
@@ -231,4 +224,7 @@ def column_values(series: pd.Series, column: object | None = None) -> ColumnValu
         return ColumnValues(name, int(series.notna().sum()))
     if len(text) != n:  # pragma: no cover - defensive, astype keeps length
         raise AssertionError("text view changed the column length")
-    return _text_masks(text, name, hints)
+    result = _text_masks(text, name, hints, kinds)
+    if kinds is not None:
+        result.masks = {k: m for k, m in result.masks.items() if k in kinds}
+    return result

@@ -22,8 +22,10 @@ from anonymization.policy import (
     RedactRule,
     parse_policy,
 )
+from anonymization.privacy_models import t_closeness
 from anonymization.report import AnonymizationReport, AppliedStep
 from anonymization.risk import compute_risk
+from anonymization.utility import compute_utility
 
 ALL_TEXT_KINDS = [k for k in PiiKind if k is not PiiKind.FREE_TEXT]
 
@@ -53,8 +55,8 @@ def anonymize(
     """Detect, transform, suppress and measure; the input frame is left untouched.
 
     `boundaries`: polygons for `aggregate_area` (GeoDataFrame or GeoJSON path) unless
-    the rule names its own file. `secret`: the pseudonymization key, else
-    $CIVIC_PSEUDONYM_KEY.
+    the rule names its own file. `secret`: the pseudonymization key (the library reads
+    no environment; the pipeline passes $CIVIC_PSEUDONYM_KEY).
     """
     policy = parse_policy(policy)
     _check_columns_exist(df, policy)
@@ -91,6 +93,15 @@ def anonymize(
         report.risk_after = compute_risk(
             out, policy.quasi_identifiers, policy.sensitive_attributes, k_threshold=policy.k
         )
+        sources = {output: source for source, output in policy.output_names().items()}
+        report.utility = compute_utility(
+            df, out, {qi: sources.get(qi, qi) for qi in policy.quasi_identifiers})
+        report.t_closeness = [
+            t_closeness(out, policy.quasi_identifiers, s,
+                        distance="ordered" if pd.api.types.is_numeric_dtype(out[s].dtype)
+                        else "equal")
+            for s in policy.sensitive_attributes
+        ]
     report.rows_out = len(out)
     report.columns_out = [str(c) for c in out.columns]
     return out, report
@@ -177,7 +188,7 @@ def _generalize(series: pd.Series, rule: GeneralizeRule) -> tuple[pd.Series, int
     if rule.to == "range":
         return ops.generalize_range(series, width=rule.width or 10, top=rule.top)
     if rule.to == "bins":
-        return ops.generalize_bins(series, bins=rule.bins, labels=rule.labels)
+        return ops.generalize_bins(series, bins=rule.bins or [], labels=rule.labels)
     if rule.to == "fsa":
         return ops.generalize_postal(series)
     return ops.generalize_date(series, to=rule.to)
@@ -219,7 +230,7 @@ def _aggregate(out: pd.DataFrame, column: str, rule: AggregateAreaRule,
         )
     out = out.drop(columns=dropped).assign(**{rule.output: areas})
     report.steps.append(AppliedStep(
-        "aggregate_area", dropped + [rule.output], "policy",
+        "aggregate_area", [*dropped, rule.output], "policy",
         {"values_aggregated": matched, "columns_dropped": len(dropped)},
         {"points_outside_areas": had_points - matched, "output": rule.output},
     ))

@@ -17,6 +17,8 @@ import pandas as pd
 from anonymization import patterns as pt
 from anonymization.detectors import as_text, is_geometry
 from anonymization.kinds import PiiKind
+from anonymization.recognizers import DEFAULT_MIN_CONFIDENCE, TEXT_KINDS, redact_many
+from anonymization.recognizers.places import POSTAL_CA
 from anonymization.risk import equivalence_classes, l_per_class
 
 SECRET_ENV = "CIVIC_PSEUDONYM_KEY"
@@ -122,11 +124,18 @@ def generalize_bins(series: pd.Series, *, bins: Sequence[float],
 
 
 def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
-    """Timestamps to day (a timestamp at midnight), month ('2026-03') or year (2026)."""
+    """Timestamps to hour or day (the timestamp at its start), week (its Monday), month
+    ('2026-03') or year (2026): an exact timestamp alone makes nearly every record unique."""
     values = series if pd.api.types.is_datetime64_any_dtype(series.dtype) else pd.to_datetime(
         series, errors="coerce", format="mixed"
     )
     count = int(values.notna().sum())
+    if to == "hour":
+        return values.dt.floor("h"), count
+    if to == "week":
+        naive = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        monday = naive.dt.floor("D") - pd.to_timedelta(naive.dt.day_of_week, unit="D")
+        return monday.where(values.notna()), count
     if to == "day":
         return values.dt.floor("D"), count
     if to == "month":
@@ -134,7 +143,7 @@ def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
         return naive.dt.to_period("M").astype("str").where(values.notna()), count
     if to == "year":
         return values.dt.year.astype("Int64"), count
-    raise OperatorError(f"cannot generalize dates to {to!r}; use day, month or year")
+    raise OperatorError(f"cannot generalize dates to {to!r}; use hour, day, week, month or year")
 
 
 def generalize_postal(series: pd.Series) -> tuple[pd.Series, int]:
@@ -143,7 +152,7 @@ def generalize_postal(series: pd.Series) -> tuple[pd.Series, int]:
     Values that are neither become null: a malformed code may still be a full one.
     """
     text = series.astype("str").str.upper().str.replace(" ", "", regex=False)
-    canadian = text.str.match(f"^{pt.POSTAL_CA}$".replace("[ -]?", "-?"), na=False)
+    canadian = text.str.match(f"^{POSTAL_CA}$".replace("[ -]?", "-?"), na=False)
     zips = text.str.match(pt.ZIP_US, na=False)
     out = text.str.slice(0, 3).where(canadian | zips)
     return out, int(series.notna().sum())
@@ -186,7 +195,9 @@ def aggregate_to_area(df: pd.DataFrame, boundaries, *, latitude: str | None = No
             geometry = gpd.GeoSeries(column.to_numpy(), crs=getattr(column, "crs", None) or crs)
         else:
             geometry = gpd.GeoSeries.from_wkt(
-                column.astype("str").to_numpy(na_value=None), on_invalid="ignore", crs=crs
+                # pandas' stubs lack na_value=None, which pandas accepts
+                column.astype("str").to_numpy(dtype=object, na_value=None),  # type: ignore[call-overload]
+                on_invalid="ignore", crs=crs,
             )
     else:
         geometry = gpd.GeoSeries(gpd.points_from_xy(
@@ -202,80 +213,47 @@ def aggregate_to_area(df: pd.DataFrame, boundaries, *, latitude: str | None = No
     return pd.Series(joined[name_property].to_numpy(), index=df.index, dtype="str")
 
 
-def redact(series: pd.Series, kinds: Sequence[PiiKind]) -> tuple[pd.Series, dict[PiiKind, int]]:
+def redact(series: pd.Series, kinds: Sequence[PiiKind], *,
+           min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> tuple[pd.Series, dict[PiiKind, int]]:
     """Replace personal information inside text by tokens like <EMAIL>; counts per kind.
 
-    A vectorized pass finds the values with anything to redact; only those go through
-    the Python substitutions, which can use lookarounds the fast engine lacks.
+    The same recognizers as detection and the residual scan, on each distinct value once;
+    only values a vectorized prefilter flags reach the Python validators.
     """
     text = as_text(series)
     if text is None:
         raise OperatorError(f"column {series.name!r} does not hold text and cannot be redacted")
-    ordered = [k for k in pt.TEXT_KINDS if k in set(kinds)]
-    counts = dict.fromkeys(ordered, 0)
-    if not ordered or text.empty:
+    wanted = [k for k in TEXT_KINDS if k in set(kinds)]
+    counts = dict.fromkeys(wanted, 0)
+    if not wanted or text.empty:
         return text, counts
-    union = "|".join(f"(?:{pt.text_pattern(k)})" for k in ordered)
-    candidate = text.str.contains(pt.bounded(union), regex=True, na=False).to_numpy(dtype=bool)
-    if not candidate.any():
-        return text, counts
-
-    out = text.copy()
-    current = text[candidate]
-    for kind in ordered:
-        # each kind's Python substitution runs only on the values its fast pattern flags
-        flagged = current.str.contains(pt.bounded(pt.text_pattern(kind)), regex=True,
-                                       na=False).to_numpy(dtype=bool)
-        if not flagged.any():
-            continue
-        replaced = []
-        for value in current[flagged].tolist():
-            if kind is PiiKind.CA_SIN:
-                value, n = _redact_sins(value)
-            else:
-                value, n = pt.replace_regex(kind).subn(kind.token, value)
-            counts[kind] += n
-            replaced.append(value)
-        current = current.copy()
-        current[flagged] = replaced
-    out[candidate] = current.to_numpy()
-    return out, counts
-
-
-def _redact_sins(text: str) -> tuple[str, int]:
-    # separated forms always (123-456-789 is worth hiding even with a bad checksum);
-    # bare 9-digit numbers only when Luhn-valid, so order numbers survive
-    has_context = pt.SIN_CONTEXT_RE.search(text) is not None
-
-    def replace(match) -> str:
-        raw = match.group(0)
-        digits = raw.replace(" ", "").replace("-", "")
-        if raw != digits or (pt.luhn_valid(digits) and has_context):
-            return PiiKind.CA_SIN.token
-        return raw
-
-    new = pt.SIN_CANDIDATE.sub(replace, text)
-    changed = sum(1 for _ in pt.SIN_CANDIDATE.finditer(text)) - sum(
-        1 for _ in pt.SIN_CANDIDATE.finditer(new)
-    )
-    return new, changed
+    codes, uniques = pd.factorize(text)
+    redacted, per_kind = redact_many(pd.Series(uniques, dtype="str"), wanted,
+                                     min_confidence=min_confidence)
+    for kind, count in per_kind.items():
+        counts[kind] += count
+    mapped = np.array([*redacted, None], dtype=object)
+    return pd.Series(mapped[codes], index=text.index, dtype="str"), counts
 
 
 def small_class_mask(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
-                     sensitive: Sequence[str] = (), l: int | None = None) -> np.ndarray:
+                     sensitive: Sequence[str] = (),
+                     l: int | None = None) -> np.ndarray:  # noqa: E741 - l-diversity's l
     """Records whose class has fewer than k records (or fewer than l sensitive values)."""
     if len(df) == 0 or not quasi_identifiers:
         return np.zeros(len(df), dtype=bool)
     classes = equivalence_classes(df, quasi_identifiers)
     small = np.bincount(classes)[classes] < k
-    if l is not None and sensitive:
-        small |= l_per_class(df, classes, sensitive)[classes] < l
+    distinct = l_per_class(df, classes, sensitive) if l is not None else None
+    if distinct is not None:
+        small |= distinct[classes] < l
     return small
 
 
 def suppress_small_cells(df: pd.DataFrame, quasi_identifiers: Sequence[str], *, k: int = 5,
                          mode: str = "rows", sensitive: Sequence[str] = (),
-                         l: int | None = None) -> tuple[pd.DataFrame, int, int]:
+                         l: int | None = None,  # noqa: E741 - l-diversity's l
+                         ) -> tuple[pd.DataFrame, int, int]:
     """Suppress records of classes smaller than k: remove them (rows) or null their QIs (values).
 
     Returns the table, the number of records suppressed and, in values mode, the number

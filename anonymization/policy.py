@@ -35,6 +35,8 @@ from pydantic import (
 
 from anonymization.kinds import PiiKind
 
+_TEXT_KINDS: list[PiiKind] = [k for k in PiiKind if k is not PiiKind.FREE_TEXT]
+
 
 class PolicyError(ValueError):
     """The anonymization policy is invalid; the message names every bad field."""
@@ -75,10 +77,11 @@ class PseudonymizeRule(_Strict):
 
 
 class GeneralizeRule(_Strict):
-    """Coarser values: numbers to ranges or bins, dates to day/month/year, postal codes to FSA."""
+    """Coarser values: numbers to ranges or bins, timestamps to hour/day/week/month/year,
+    postal codes to FSA."""
 
     operator: Literal["generalize"]
-    to: Literal["range", "bins", "day", "month", "year", "fsa"]
+    to: Literal["range", "bins", "hour", "day", "week", "month", "year", "fsa"]
     width: int | None = Field(default=None, ge=1)  # range: width of each range (default 10)
     top: float | None = None  # range: values at or above `top` become "top+"
     bins: list[float] | None = None  # bins: edges, left-closed
@@ -123,9 +126,7 @@ class RedactRule(_Strict):
     """Replace personal information inside free text by tokens such as <EMAIL>."""
 
     operator: Literal["redact"]
-    kinds: list[PiiKind] = Field(
-        default_factory=lambda: [k for k in PiiKind if k is not PiiKind.FREE_TEXT]
-    )
+    kinds: list[PiiKind] = Field(default_factory=lambda: _TEXT_KINDS.copy())
 
     @field_validator("kinds")
     @classmethod
@@ -154,7 +155,7 @@ class AnonymizationPolicy(_Strict):
         default_factory=list, validation_alias=AliasChoices("sensitive_attributes", "sensitive")
     )
     k: int = Field(default=5, ge=1)
-    l: int | None = Field(default=None, ge=1)
+    l: int | None = Field(default=None, ge=1)  # noqa: E741 - the l of l-diversity
     # rows: drop records of small classes; values: set their quasi-identifiers to null
     suppression: Literal["rows", "values"] = "rows"
     redact_free_text: bool = True
@@ -212,8 +213,10 @@ class AnonymizationPolicy(_Strict):
         for name, rule in self.columns.items():
             if isinstance(rule, AggregateAreaRule):
                 names[name] = rule.output
-            elif getattr(rule, "rename_to", None):
-                names[name] = rule.rename_to
+            else:
+                target = getattr(rule, "rename_to", None)
+                if target:
+                    names[name] = target
         return names
 
     def mentioned_columns(self) -> set[str]:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anonymization.detection import PiiDetection
+from anonymization.privacy_models import TCloseness
 from anonymization.risk import RiskMetrics
+from anonymization.utility import UtilityMetrics
 
 # Counters a step may carry; `totals()` sums them over steps.
 COUNTERS = (
@@ -46,6 +48,8 @@ class AnonymizationReport:
     columns_out: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     policy: dict[str, Any] = field(default_factory=dict)  # the settings the run used
+    utility: UtilityMetrics | None = None  # what the privacy cost, over the quasi-identifiers
+    t_closeness: list[TCloseness] = field(default_factory=list)  # per sensitive attribute
 
     def totals(self) -> dict[str, int]:
         return {name: sum(step.counts.get(name, 0) for step in self.steps) for name in COUNTERS}
@@ -64,6 +68,8 @@ class AnonymizationReport:
             "risk_after": self.risk_after.to_dict() if self.risk_after else None,
             "warnings": list(self.warnings),
             "policy": dict(self.policy),
+            "utility": self.utility.to_dict() if self.utility else None,
+            "t_closeness": [t.to_dict() for t in self.t_closeness],
         }
 
     def to_markdown(self) -> str:
@@ -97,6 +103,11 @@ class AnonymizationReport:
             lines.append("None.")
         lines += ["", "### Re-identification risk", ""]
         lines += _risk_table(self.risk_before, self.risk_after)
+        for item in self.t_closeness:
+            lines.append(f"| t-closeness of {item.attribute} ({item.distance} distance) | – | "
+                         f"{item.t:.4f} |")
+        if self.utility is not None:
+            lines += ["", "### What privacy cost", "", _utility_text(self.utility)]
         if self.warnings:
             lines += ["", "### Warnings", ""] + [f"- {w}" for w in self.warnings]
         return "\n".join(lines) + "\n"
@@ -128,3 +139,12 @@ def _risk_table(before: RiskMetrics | None, after: RiskMetrics | None) -> list[s
     ):
         rows.append(f"| {label} | {cell(before, name)} | {cell(after, name)} |")
     return rows
+
+
+def _utility_text(utility: UtilityMetrics) -> str:
+    losses = ", ".join(f"{q} {loss:.0%}" for q, loss in utility.loss_per_quasi_identifier.items())
+    return (f"{utility.share_suppressed:.2%} of records suppressed; generalization intensity "
+            f"{utility.generalization_intensity:.0%} (information loss per quasi-identifier: "
+            f"{losses or 'none'}); average class size {utility.average_class_size:,.1f}; "
+            f"discernibility {utility.discernibility:,.0f} "
+            f"({utility.discernibility_normalized:.4f} of the worst case).")

@@ -27,7 +27,7 @@ class RiskMetrics:
     """Risk of one table. `k`: smallest class; `l`: fewest distinct sensitive values in a class."""
 
     k: int
-    l: int | None
+    l: int | None  # noqa: E741 - the l of l-diversity
     records_at_risk_share: float  # records in classes smaller than k_threshold
     prosecutor_risk_max: float  # 1 / smallest class
     prosecutor_risk_avg: float  # mean over records of 1 / class size

@@ -10,7 +10,6 @@ import pandas as pd
 
 from anonymization.detectors import column_values
 from anonymization.kinds import PiiKind
-from anonymization.presidio_support import mask_example
 
 
 @dataclass(frozen=True)
@@ -30,17 +29,20 @@ class Finding:
                 "example": self.example}
 
 
-def scan_residual_pii(df: pd.DataFrame, *, columns: Iterable[str] | None = None) -> list[Finding]:
+def scan_residual_pii(df: pd.DataFrame, *, columns: Iterable[str] | None = None,
+                      kinds: Iterable[PiiKind] | None = None) -> list[Finding]:
     """Run the detectors over every value (no sampling) and list what was found.
 
     Free text is reported by the kinds inside it (an e-mail in `description` is an
     e-mail finding). Column names count as evidence as they do in detection, so an
     integer column named `age` is an exact age while `response_time_hours` is not.
+    `kinds` limits the scan (the default, every kind, is what a release must pass).
     """
+    wanted = frozenset(kinds) if kinds is not None else None
     findings = []
     for column in (df.columns if columns is None else columns):
         series = df[column]
-        values = column_values(series, str(column))
+        values = column_values(series, str(column), kinds=wanted)
         for kind, mask in values.masks.items():
             count = int(mask.sum())
             if not count:
@@ -54,3 +56,10 @@ def scan_residual_pii(df: pd.DataFrame, *, columns: Iterable[str] | None = None)
                 example=mask_example(series.iloc[position]),
             ))
     return findings
+
+
+def mask_example(value: object, *, keep: int = 2) -> str:
+    """A value safe to show in a report: all but its last `keep` characters masked."""
+    text = str(value)
+    hidden = max(len(text) - keep, min(len(text), 1))
+    return "*" * hidden + text[hidden:]

@@ -93,10 +93,10 @@ def test_name_hints_need_content_and_category_columns_are_not_people():
     assert detect_pii(ages) == []
 
 
-def test_presidio_second_opinion_finds_international_phones():
+def test_national_phone_formats_of_other_countries_are_found():
     import pandas as pd
 
-    # national formats our North American patterns do not know; libphonenumber does
+    # UK and French national layouts, validated by libphonenumber in the phone recognizer
     df = pd.DataFrame({"col": [f"020 7946 {i:04d}" for i in range(900, 930)]
                        + [f"01 42 68 {i:02d} 00" for i in range(10, 40)]})
     (detection,) = detect_pii(df)

@@ -56,9 +56,9 @@ def build_raw_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
             "bytes": result.byte_size,
             "duration_seconds": round(result.duration_seconds, 3),
             "columns": dg.MetadataValue.md(
-                "| column | original | type |\n|---|---|---|\n" + "\n".join(
-                    f"| {c['name']} | {c.get('original_name', c['name'])} | {c['type']} |"
-                    for c in result.columns)),
+                "| column | original | type | written as |\n|---|---|---|---|\n" + "\n".join(
+                    f"| {c['name']} | {c.get('original_name', c['name'])} | {c['type']} "
+                    f"| {c.get('notation', '')} |" for c in result.columns)),
             "preview": dg.MetadataValue.md(result.preview_markdown),
         })
 

@@ -43,7 +43,12 @@ from civic_assets.ingest.masking import mask_secrets
 from civic_assets.ingest.naming import ColumnNamer, DuplicateColumnError
 from civic_assets.ingest.readers import detect_format, open_stream
 from civic_assets.ingest.readers.base import RecordStream
-from civic_assets.ingest.readers.csv import CsvDialect, detect_dialect, open_csv
+from civic_assets.ingest.readers.csv import (
+    CsvDialect,
+    detect_dialect,
+    has_notes_at_end,
+    open_csv,
+)
 from civic_assets.ingest.result import Extract, IngestResult
 from civic_assets.ingest.type_detection import DEFAULT_SAMPLE_SIZE, TypeDetector
 
@@ -168,8 +173,10 @@ def _load_csv(conn: psycopg.Connection, loaded: LoadedTable, path: Path,
     """Try the COPY fast path; anything it cannot vouch for goes to the exact reader."""
     print_ = state.get("print") or head_fingerprint(path)
     dialect = detect_dialect(path, options, print_)
+    # title lines and notes need the exact reader, which knows where the table is
     fast = (dialect.pg_encoding is not None and not options.get("skip_rows")
-            and options.get("fast_path", True))
+            and "header_row" not in options and not dialect.title_rows
+            and options.get("fast_path", True) and not has_notes_at_end(path, dialect))
     if fast:
         try:
             with conn.transaction():  # a savepoint: the exact reader starts from scratch

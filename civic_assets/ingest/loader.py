@@ -47,11 +47,12 @@ class LoadedTable:
         self.fast_path = False
 
     def columns(self) -> list[dict[str, str]]:
-        types = self.detector.types()
+        types, notations = self.detector.types(), self.detector.notations()
         return [
-            {"name": name, "original_name": original, "type": kind}
-            for name, original, kind in zip(self.namer.names, self.namer.originals, types,
-                                            strict=True)
+            {"name": name, "original_name": original, "type": kind,
+             **({"notation": notation} if notation else {})}
+            for name, original, kind, notation in zip(
+                self.namer.names, self.namer.originals, types, notations, strict=True)
         ]
 
     def preview_rows(self) -> list[list[str | None]]:

@@ -26,14 +26,34 @@ class Preview:
     column_mapping: dict[str, str] = field(default_factory=dict)  # original -> normalized
     problems: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    # column -> how it writes numbers or dates, when not plain (see type_detection)
+    notations: dict[str, str] = field(default_factory=dict)
+
+    def _typed(self, name: str, kind: str) -> str:
+        notation = self.notations.get(name)
+        return f"{kind} ({notation})" if notation else kind
+
+    def layout_lines(self) -> list[str]:
+        """Where the table was found: header row, title lines skipped, notes left out."""
+        lines = []
+        if self.details.get("header_row", 1) != 1 or self.details.get("title_lines"):
+            lines.append(f"header: row {self.details.get('header_row')}")
+        for title in self.details.get("title_lines", []):
+            lines.append(f"title line skipped: {title!r}")
+        for note in self.details.get("notes_below_table", []):
+            lines.append(f"note below the table left out: {note!r}")
+        return lines
 
     def to_markdown(self) -> str:
         table = markdown_table(list(self.rows.columns),
                                self.rows.astype(object).where(self.rows.notna(), None)
                                .values.tolist())
-        types = ", ".join(f"{name}: {kind}" for name, kind in self.types.items())
+        types = ", ".join(f"{name}: {self._typed(name, kind)}"
+                          for name, kind in self.types.items())
         parts = [f"**{self.path}** ({self.format}, {len(self.rows)} rows previewed)", "",
                  table, "", f"Types: {types}"]
+        if self.layout_lines():
+            parts += ["", "Layout:"] + [f"- {line}" for line in self.layout_lines()]
         if self.problems:
             parts += ["", "Problems:"] + [f"- {problem}" for problem in self.problems]
         return "\n".join(parts)
@@ -43,7 +63,10 @@ class Preview:
                                "display.max_colwidth", 40):
             body = self.rows.to_string(index=False) if len(self.rows.columns) else "(no columns)"
         lines = [f"{self.path} ({self.format}, {len(self.rows)} rows previewed)", body, "",
-                 "types:"] + [f"  {name}: {kind}" for name, kind in self.types.items()]
+                 "types:"] + [f"  {name}: {self._typed(name, kind)}"
+                              for name, kind in self.types.items()]
+        if self.layout_lines():
+            lines += ["layout:"] + [f"  {line}" for line in self.layout_lines()]
         renamed = {o: n for o, n in self.column_mapping.items() if o != n}
         if renamed:
             lines += ["renamed columns:"] + [f"  {o!r} -> {n}" for o, n in renamed.items()]
@@ -73,12 +96,16 @@ def preview(path: str | Path, *, format: str | None = None,
         if path.stat().st_size == 0:
             raise IngestError(str(path), "the file is empty (0 bytes): no header, no records")
         stream = open_stream(path, fmt, options)
-        details = dict(stream.details)
+        details = stream.details  # the reader adds the notes below the table once read
         try:
             if stream.rows is not None:
                 namer.add_all(stream.columns)
                 for row in islice(stream.rows, rows):
                     table.append(list(row))
+                # one more read past a short table lets the reader see its end (its notes)
+                extra = next(stream.rows, None)
+                if extra is not None and len(table) < rows:
+                    table.append(list(extra))
             else:
                 index: dict[str, int] = {}
                 for record in islice(stream.records or iter(()), rows):
@@ -102,6 +129,8 @@ def preview(path: str | Path, *, format: str | None = None,
     if table == [] and not problems:
         problems.append(f"{path}: no records")
     frame = pd.DataFrame(table, columns=namer.names, dtype=object)
+    notations = {name: notation for name, notation in zip(namer.names, detector.notations(),
+                                                          strict=True) if notation}
     return Preview(str(path), fmt, frame, dict(zip(namer.names, detector.types(), strict=True)),
                    column_mapping=dict(zip(namer.originals, namer.names, strict=True)),
-                   problems=problems, details=details)
+                   problems=problems, details=dict(details), notations=notations)

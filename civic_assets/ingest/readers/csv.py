@@ -9,7 +9,9 @@ Decisions (documented for data officers):
 - header: option `header` (true/false), else the first row is a header unless one of
   its values is a number or date in a column whose next rows hold that same type; without
   a header the columns are `column_1`, `column_2`, ...
-- option `skip_rows`: records to skip before the header (titles, `#` comments);
+- title lines above the header and notes below the table are found as in
+  `table_layout` (options `header_row`, the header's line number, or `skip_rows`,
+  records to skip before the header, say where the header is instead);
 - blank lines are skipped; a row with a different number of values than the header is
   an error naming its line; empty values become NULL.
 """
@@ -28,6 +30,7 @@ from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.files import Fingerprint
 from civic_assets.ingest.limits import human_bytes, max_field_bytes
 from civic_assets.ingest.readers.base import RecordStream
+from civic_assets.ingest.table_layout import LayoutReport, header_index, row_text, without_notes
 from civic_assets.ingest.type_detection import TypeDetector
 
 SNIFF_BYTES = 64 * 1024
@@ -48,6 +51,8 @@ class CsvDialect:
     quotechar: str
     header: bool
     bom_bytes: int
+    # records above the header: the title lines found in the sniffed head of the file
+    title_rows: int = 0
 
     def details(self) -> dict[str, Any]:
         return {"encoding": self.encoding, "delimiter": self.delimiter,
@@ -90,10 +95,32 @@ def detect_dialect(path: Path, options: dict[str, Any], print_: Fingerprint) -> 
     if len(delimiter) != 1:
         raise IngestError(str(path), f"delimiter must be one character, got {delimiter!r}")
     quotechar = options.get("quotechar") or '"'
+    placed = "skip_rows" in options or "header_row" in options
+    title_rows = 0 if placed else _title_rows(text, delimiter, quotechar)
     header = options.get("header")
     if header is None:
-        header = _sniff_header(text, delimiter, quotechar)
-    return CsvDialect(encoding, delimiter, quotechar, bool(header), bom_bytes)
+        header = _sniff_header(text, delimiter, quotechar, skip=title_rows)
+    return CsvDialect(encoding, delimiter, quotechar, bool(header), bom_bytes, title_rows)
+
+
+def _sample_rows(text: str, delimiter: str, quotechar: str, limit: int = 50) -> list[list[str]]:
+    """The first non-blank records of the sniffed head (the last may be cut off)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _title_rows(text: str, delimiter: str, quotechar: str) -> int:
+    rows = _sample_rows(text, delimiter, quotechar)
+    return header_index(rows[:-1] if len(rows) > 3 else rows)
 
 
 def _byte_at(path: Path, offset: int) -> int:
@@ -112,19 +139,30 @@ def _first_line_outside_quotes(text: str, quotechar: str = '"') -> str:
     return text
 
 
-def _sniff_delimiter(text: str) -> str:
-    line = _first_line_outside_quotes(text)
+def _delimiter_counts(line: str) -> dict[str, int]:
     unquoted = "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
-    counts = {d: unquoted.count(d) for d in CANDIDATE_DELIMITERS}
+    return {d: unquoted.count(d) for d in CANDIDATE_DELIMITERS}
+
+
+def _sniff_delimiter(text: str) -> str:
+    counts = _delimiter_counts(_first_line_outside_quotes(text))
     best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    if counts[best]:
+        return best
+    # a title line first: the delimiter the most lines below agree on, used most often
+    totals = dict.fromkeys(CANDIDATE_DELIMITERS, 0)
+    for line in text.splitlines()[1:30]:
+        for delimiter, count in _delimiter_counts(line).items():
+            totals[delimiter] += count
+    best = max(totals, key=lambda d: totals[d])
+    return best if totals[best] else ","
 
 
-def _sniff_header(text: str, delimiter: str, quotechar: str) -> bool:
+def _sniff_header(text: str, delimiter: str, quotechar: str, *, skip: int = 0) -> bool:
     """Headerless only when a first-row value has the same non-text type as the rows below."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar)
     try:
-        rows = [row for _, row in zip(range(50), reader, strict=False) if row]
+        rows = [row for _, row in zip(range(50 + skip), reader, strict=False) if row][skip:]
     except csv.Error:
         return True
     if len(rows) < 2:
@@ -161,6 +199,7 @@ class CsvRowReader:
                                   quotechar=dialect.quotechar, strict=True)
         self.header: list[str] = []
         self.width = 0
+        self.layout = LayoutReport()
 
     def where(self) -> str:
         return f"line {self._reader.line_num}"
@@ -168,7 +207,7 @@ class CsvRowReader:
     def _fail(self, problem: str, where: str | None = None) -> IngestError:
         return IngestError(str(self.path), problem, where or self.where())
 
-    def _next_raw(self) -> list[str] | None:
+    def _next_raw(self, *, blank_lines: bool = False) -> list[str] | None:
         while True:
             try:
                 row = next(self._reader)
@@ -180,15 +219,29 @@ class CsvRowReader:
                 raise self._fail(
                     f"not valid {self.dialect.encoding}: byte 0x{exc.object[exc.start]:02X}",
                     f"after line {self._reader.line_num}") from exc
-            if row:  # csv yields [] for a blank line
+            if row or blank_lines:  # csv yields [] for a blank line
                 return row
 
-    def read_header(self, skip_rows: int = 0) -> list[str]:
-        for _ in range(skip_rows):
-            self._next_raw()
+    def read_header(self, skip_rows: int = 0, header_row: int | None = None) -> list[str]:
+        """Read up to the header: `header_row` is its line number (from 1); else
+        `skip_rows` records (or the title lines the dialect found) come before it."""
+        skipped: list[str] = []
+        if header_row is not None:
+            while self._reader.line_num < header_row - 1:
+                row = self._next_raw(blank_lines=True)
+                if row is None:
+                    break
+                skipped.append(row_text(row))
+        else:
+            for _ in range(skip_rows or self.dialect.title_rows):
+                row = self._next_raw()
+                if row is not None:
+                    skipped.append(row_text(row))
         first = self._next_raw()
         if first is None:
             raise self._fail("the file is empty (no header, no records)", "line 1")
+        self.layout.header_row = self._reader.line_num
+        self.layout.title_lines = [line for line in skipped if line]
         if self.dialect.header:
             self.header = first
             self._pending: list[str] | None = None
@@ -198,24 +251,28 @@ class CsvRowReader:
         self.width = len(self.header)
         return self.header
 
+    def _numbered(self) -> Iterator[tuple[int, list[str]]]:
+        if self._pending is not None:
+            yield self._reader.line_num, self._pending
+        while (row := self._next_raw(blank_lines=True)) is not None:
+            yield self._reader.line_num, row
+
     def rows(self) -> Iterator[list[str | None]]:
         limit, width = self.max_field, self.width
-        pending = self._pending
-        row: list[str] | None
-        while True:
-            if pending is not None:
-                row, pending = pending, None
-            else:
-                row = self._next_raw()
-                if row is None:
-                    return
+        # notes below the table are held back; the line number goes with each row, since
+        # the reader has read past a held row by the time it is checked
+        for line, row in without_notes(self._numbered(), self.layout,
+                                       cells=lambda item: item[1]):
+            if not row:  # a blank line
+                continue
             if len(row) != width:
                 raise self._fail(f"row has {_count(len(row), 'value')} but the header has "
-                                 f"{_count(width, 'column')}")
+                                 f"{_count(width, 'column')}", f"line {line}")
             if max(map(len, row)) > limit // 4 and any(
                 len(value.encode("utf-8")) > limit for value in row
             ):
-                raise self._fail(f"a value is longer than the limit of {human_bytes(limit)}")
+                raise self._fail(f"a value is longer than the limit of {human_bytes(limit)}",
+                                 f"line {line}")
             yield [value if value != "" else None for value in row]
 
     def close(self) -> None:
@@ -243,13 +300,60 @@ def open_csv(path: Path, options: dict[str, Any], print_: Fingerprint | None = N
         dialect = detect_dialect(path, options, print_)
     reader = CsvRowReader(path, dialect, options)
     try:
-        header = reader.read_header(int(options.get("skip_rows", 0)))
+        header = reader.read_header(*header_position(path, options))
     except BaseException:
         reader.close()
         raise
     details = {"format": "csv", **dialect.details()}
     if options.get("skip_rows"):
         details["skip_rows"] = int(options["skip_rows"])
-    stream = RecordStream(columns=header, rows=reader.rows(), where=reader.where,
+    layout = reader.layout
+
+    def rows() -> Iterator[list[str | None]]:
+        yield from reader.rows()
+        details.update(layout.details())  # the notes are known once the rows are read
+
+    details.update(layout.details())
+    stream = RecordStream(columns=header, rows=rows(), where=reader.where,
                           details=details, close=reader.close)
     return stream, dialect
+
+
+def header_position(path: Path, options: dict[str, Any]) -> tuple[int, int | None]:
+    """(skip_rows, header_row) from the options, checked."""
+    if "skip_rows" in options and "header_row" in options:
+        raise IngestError(str(path), "options skip_rows and header_row both say where the "
+                          "header is: give one")
+    try:
+        skip = int(options.get("skip_rows", 0))
+        header_row = int(options["header_row"]) if "header_row" in options else None
+    except (TypeError, ValueError) as exc:
+        raise IngestError(str(path), f"skip_rows and header_row are whole numbers ({exc})"
+                          ) from exc
+    if skip < 0 or (header_row is not None and header_row < 1):
+        raise IngestError(str(path), "header_row counts from 1 and skip_rows from 0")
+    return skip, header_row
+
+
+TAIL_BYTES = 16 * 1024
+
+
+def has_notes_at_end(path: Path, dialect: CsvDialect) -> bool:
+    """Whether the file ends with notes below the table (the COPY fast path would load
+    them as records: `Source: …,,,` has as many values as the header)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - TAIL_BYTES))
+        tail = handle.read()
+    text = tail.decode(dialect.encoding if dialect.encoding != "utf-16" else "utf-16",
+                       errors="replace")
+    lines = text.splitlines()[1:] if size > TAIL_BYTES else text.splitlines()
+    reader = csv.reader(lines, delimiter=dialect.delimiter, quotechar=dialect.quotechar)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        return False  # a quoted value cut by the window: the fast path checks the rest
+    report = LayoutReport()
+    for _ in without_notes(iter(rows), report):
+        pass
+    return bool(report.notes)

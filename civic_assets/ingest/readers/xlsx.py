@@ -1,8 +1,10 @@
 """Excel .xlsx, read with python-calamine (Rust): ~40x faster than openpyxl's read-only mode.
 
-Option `sheet`: a sheet name or a 0-based index (default: the first sheet). The first
-non-empty row is the header; empty rows are skipped; a value to the right of the last
-header is an error naming its cell.
+Option `sheet`: a sheet name or a 0-based index (default: the first sheet). The header
+is the first row as wide as the table, so title lines above it are skipped, and notes
+below the table are left out (see `table_layout`; options `header_row`, the header's row
+number, or `skip_rows`, non-empty rows before the header, say where it is instead); empty
+rows are skipped; a value to the right of the last header is an error naming its cell.
 
 calamine parses the chosen sheet in one go (its cells, not the XML, are held in memory,
 a few hundred bytes per row); rows then reach Python one at a time. Cell values become
@@ -19,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,14 @@ from python_calamine import CalamineError, CalamineWorkbook
 from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.limits import human_bytes, max_field_bytes, max_source_bytes
 from civic_assets.ingest.readers.base import RecordStream, to_text
+from civic_assets.ingest.table_layout import (
+    MAX_TITLE_ROWS,
+    LayoutReport,
+    header_index,
+    is_blank,
+    row_text,
+    without_notes,
+)
 from civic_assets.ingest.zip_safety import open_checked_zip
 from civic_assets.publish.xlsx import column_letter
 
@@ -71,16 +82,22 @@ def open_xlsx(path: Path, options: dict[str, Any]) -> RecordStream:
     rows = sheet.iter_rows()  # row numbers stay absolute: leading empty rows come as ""
     if errors:
         rows = _with_errors(rows, errors, first_column)
-    header = _read_header(path, rows, position, name, first_column)
+    numbered = ((number, _texts(raw, first_column)) for number, raw in enumerate(rows, 1))
+    layout = LayoutReport()
+    header, rest = _read_header(path, numbered, options, name, layout)
+    position["row"] = layout.header_row or 0
     limit = max_field_bytes(options)
+    details: dict[str, Any] = {"format": "xlsx", "sheet": name, **layout.details()}
 
     def where() -> str:
         return f"sheet {name!r}, row {position['row']}"
 
-    return RecordStream(columns=header,
-                        rows=_rows(path, rows, len(header), position, limit, where,
-                                   first_column),
-                        where=where, details={"format": "xlsx", "sheet": name})
+    def data_rows() -> Iterator[list[str | None]]:
+        body = without_notes(chain(rest, numbered), layout, cells=lambda item: item[1])
+        yield from _rows(path, body, len(header), position, limit, where)
+        details.update(layout.details())  # the notes are known once the rows are read
+
+    return RecordStream(columns=header, rows=data_rows(), where=where, details=details)
 
 
 def _error_cells(path: Path, sheet_name: str) -> dict[int, list[tuple[int, str]]]:
@@ -201,31 +218,58 @@ def _texts(raw: list[Any], first_column: int) -> list[str | None]:
     return padding + values
 
 
-def _read_header(path: Path, rows: Iterator[list[Any]], position: dict[str, int],
-                 title: str, first_column: int) -> list[str]:
-    for raw in rows:
-        position["row"] += 1
-        values = _texts(raw, first_column)
-        if any(value is not None and value.strip() != "" for value in values):
-            names = [value or "" for value in values]
-            while names and names[-1] == "":
-                names.pop()
-            return names
-    raise IngestError(str(path), "the sheet is empty (no header, no records)",
-                      f"sheet {title!r}")
+Numbered = tuple[int, list[str | None]]
 
 
-def _rows(path: Path, rows: Iterator[list[Any]], width: int, position: dict[str, int],
-          limit: int, where: Any, first_column: int) -> Iterator[list[str | None]]:
+def _read_header(path: Path, rows: Iterator[Numbered], options: dict[str, Any], title: str,
+                 layout: LayoutReport) -> tuple[list[str], list[Numbered]]:
+    """The header's names, and the rows read past it (to be read as data)."""
+    header_row, skip_rows = options.get("header_row"), options.get("skip_rows")
+    if header_row is not None and skip_rows is not None:
+        raise IngestError(str(path), "options skip_rows and header_row both say where the "
+                          "header is: give one")
+    head: list[Numbered] = []
+    for item in rows:
+        head.append(item)
+        non_blank = [row for _, row in head if not is_blank(row)]
+        if header_row is not None:
+            if item[0] >= int(header_row):
+                break
+        elif len(non_blank) > (int(skip_rows) if skip_rows is not None else MAX_TITLE_ROWS + 4):
+            break
+    candidates = [item for item in head if not is_blank(item[1])]
+    if header_row is not None:
+        candidates = [item for item in candidates if item[0] == int(header_row)]
+        if not candidates:
+            raise IngestError(str(path), f"row {header_row} (option header_row) is empty or "
+                              "past the end of the sheet", f"sheet {title!r}")
+        at = 0
+    elif skip_rows is not None:
+        at = int(skip_rows)
+    else:
+        at = header_index([row for _, row in candidates])
+    if at >= len(candidates):
+        raise IngestError(str(path), "the sheet is empty (no header, no records)",
+                          f"sheet {title!r}")
+    number, values = candidates[at]
+    layout.header_row = number
+    layout.title_lines = [row_text(row) for n, row in head if n < number and not is_blank(row)]
+    names = [value or "" for value in values]
+    while names and names[-1] == "":
+        names.pop()
+    return names, [item for item in head if item[0] > number]
+
+
+def _rows(path: Path, rows: Iterator[Numbered], width: int, position: dict[str, int],
+          limit: int, where: Any) -> Iterator[list[str | None]]:
     quarter = limit // 4  # no text of fewer characters can exceed the limit in UTF-8
-    for raw in rows:
-        position["row"] += 1
-        values = _texts(raw, first_column)
+    for number, values in rows:
+        position["row"] = number
         if len(values) > width:
             if any(values[width:]):
                 extra = next(i for i in range(width, len(values)) if values[i] is not None)
                 raise IngestError(str(path), "a value lies right of the last header column",
-                                  f"{where()}, cell {column_letter(extra)}{position['row']}")
+                                  f"{where()}, cell {column_letter(extra)}{number}")
             del values[width:]
         if not any(values):  # texts are never "": None is the only false value
             continue

@@ -1,6 +1,7 @@
-"""Build a review candidate: anonymize the mart, document it, and decide its checks.
+"""Build a candidate: anonymize the mart, document it, and decide its checks.
 
-No Dagster here: `factories/review.py` wraps this in an asset; tests call it directly.
+No Dagster here: `candidate/asset.py` wraps this in the `<slug>/candidate` asset; tests call
+it directly.
 """
 
 from __future__ import annotations

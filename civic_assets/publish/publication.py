@@ -63,7 +63,7 @@ def resolve_candidate_id(conn: psycopg.Connection, spec: DatasetSpec, candidate_
         candidate = latest_candidate(conn, slug=spec.slug)
     if candidate is None:
         raise ApprovalError(
-            f"dataset '{spec.slug}' has no review candidate; materialize review/{spec.slug} first")
+            f"dataset '{spec.slug}' has no candidate; materialize {spec.slug}/candidate first")
     return candidate.id
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.core.config import get_settings
 from api.db import DatabaseUnavailable, open_database
-from api.routes import approvals, data_json, datasets, dcat, downloads
+from api.routes import approvals, data_json, datasets, dcat, downloads, portal
 from api.routes import quality as quality_routes
 
+# the portal's stylesheet, scripts and vendored front-end libraries
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 # seconds a client is asked to wait before retrying when the database is unavailable
 RETRY_AFTER_SECONDS = 2
 
@@ -64,6 +68,8 @@ def create_app() -> FastAPI:
     app.include_router(data_json.router)
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
+    app.include_router(portal.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", tags=["meta"], summary="Liveness")
     def health() -> dict[str, str]:

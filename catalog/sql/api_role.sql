@@ -12,6 +12,14 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA published GRANT SELECT ON TABLES TO {role};
 GRANT SELECT ON catalog.datasets, catalog.versions, catalog.approvals, catalog.candidates,
     catalog.approval_requests TO {role};
 GRANT INSERT ON catalog.usage_events TO {role};
+-- the portal: download counts to sort the catalogue by, and its search documents (from
+-- migration 0005 on; grants are applied after upgrades to earlier targets too)
+GRANT SELECT ON catalog.usage_events TO {role};
+DO $$ BEGIN
+    IF to_regclass('catalog.search_documents') IS NOT NULL THEN
+        EXECUTE 'GRANT SELECT ON catalog.search_documents TO {role}';
+    END IF;
+END $$;
 REVOKE INSERT ON catalog.approvals FROM {role};
 -- The approval functions run with their owner's rights: no one else calls them unless
 -- granted below (stated here too because a dump restored without privileges loses it)

@@ -1,0 +1,1 @@
+"""The public portal's pages: language, freshness and the views the templates show."""

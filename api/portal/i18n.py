@@ -1,0 +1,213 @@
+"""The portal's two languages: which one a visitor reads (the `lang` cookie set by the
+switch, else Accept-Language), and every label in both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = ("en", "fr")
+COOKIE = "lang"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "site_title": {"en": "Open data", "fr": "Données ouvertes"},
+    "skip": {"en": "Skip to content", "fr": "Aller au contenu"},
+    "catalogue": {"en": "Catalogue", "fr": "Catalogue"},
+    "dashboard": {"en": "Dashboard", "fr": "Tableau de bord"},
+    "api_docs": {"en": "API", "fr": "API"},
+    "other_language": {"en": "Français", "fr": "English"},
+    "search": {"en": "Search", "fr": "Rechercher"},
+    "search_label": {"en": "Search the datasets", "fr": "Rechercher dans les jeux de données"},
+    "search_hint": {"en": "Words from titles, descriptions, keywords or column names",
+                    "fr": "Mots des titres, descriptions, mots-clés ou noms de colonnes"},
+    "results": {"en": "{n} datasets", "fr": "{n} jeux de données"},
+    "no_results": {"en": "No dataset matches. Try fewer words or remove a filter.",
+                   "fr": "Aucun jeu de données ne correspond. Essayez moins de mots ou "
+                         "retirez un filtre."},
+    "filters": {"en": "Filters", "fr": "Filtres"},
+    "apply": {"en": "Apply", "fr": "Appliquer"},
+    "clear": {"en": "Clear all", "fr": "Tout effacer"},
+    "theme": {"en": "Theme", "fr": "Thème"},
+    "publisher": {"en": "Publisher", "fr": "Éditeur"},
+    "format": {"en": "Format", "fr": "Format"},
+    "update_frequency": {"en": "Update frequency", "fr": "Fréquence de mise à jour"},
+    "has_map": {"en": "Has a map", "fr": "Avec carte"},
+    "sort": {"en": "Sort by", "fr": "Trier par"},
+    "sort_relevance": {"en": "Relevance", "fr": "Pertinence"},
+    "sort_updated": {"en": "Recently updated", "fr": "Mis à jour récemment"},
+    "sort_downloads": {"en": "Most downloaded", "fr": "Les plus téléchargés"},
+    "last_update": {"en": "Last update", "fr": "Dernière mise à jour"},
+    "records": {"en": "records", "fr": "enregistrements"},
+    "quality_grade": {"en": "Quality", "fr": "Qualité"},
+    "formats": {"en": "Formats", "fr": "Formats"},
+    "page_of": {"en": "Page {page} of {pages}", "fr": "Page {page} sur {pages}"},
+    "previous": {"en": "Previous", "fr": "Précédent"},
+    "next": {"en": "Next", "fr": "Suivant"},
+    "pagination": {"en": "Pages", "fr": "Pages"},
+    "fresh": {"en": "Up to date", "fr": "À jour"},
+    "overdue": {"en": "Overdue", "fr": "En retard"},
+    "no_schedule": {"en": "No update schedule", "fr": "Sans calendrier de mise à jour"},
+    "freshness": {"en": "Freshness", "fr": "Fraîcheur"},
+    "overdue_since": {"en": "Expected by {date}; not updated since.",
+                      "fr": "Attendu au plus tard le {date}; pas de mise à jour depuis."},
+    "fresh_until": {"en": "Next update expected by {date}.",
+                    "fr": "Prochaine mise à jour attendue au plus tard le {date}."},
+    "description": {"en": "Description", "fr": "Description"},
+    "about": {"en": "About this dataset", "fr": "À propos de ce jeu de données"},
+    "licence": {"en": "Licence", "fr": "Licence"},
+    "contact": {"en": "Contact", "fr": "Contact"},
+    "keywords": {"en": "Keywords", "fr": "Mots-clés"},
+    "version": {"en": "Version", "fr": "Version"},
+    "published": {"en": "Published", "fr": "Publié"},
+    "quality_card": {"en": "Quality report card", "fr": "Bulletin de qualité"},
+    "dimension": {"en": "Dimension", "fr": "Dimension"},
+    "score": {"en": "Score", "fr": "Note"},
+    "summary": {"en": "Summary", "fr": "Résumé"},
+    "not_assessed": {"en": "not assessed", "fr": "non évalué"},
+    "recommendations": {"en": "Recommendations", "fr": "Recommandations"},
+    "no_quality": {"en": "No quality report card.", "fr": "Aucun bulletin de qualité."},
+    "dictionary": {"en": "Data dictionary", "fr": "Dictionnaire de données"},
+    "column": {"en": "Column", "fr": "Colonne"},
+    "type": {"en": "Type", "fr": "Type"},
+    "unit": {"en": "Unit", "fr": "Unité"},
+    "allowed_values": {"en": "Allowed values", "fr": "Valeurs permises"},
+    "preview": {"en": "Preview", "fr": "Aperçu"},
+    "preview_filter": {"en": "Filter the preview", "fr": "Filtrer l'aperçu"},
+    "preview_search": {"en": "Contains the words", "fr": "Contient les mots"},
+    "any_value": {"en": "any", "fr": "toutes"},
+    "showing_rows": {"en": "Rows {first}–{last} of {total}",
+                     "fr": "Lignes {first} à {last} sur {total}"},
+    "about_total": {"en": "about", "fr": "environ"},
+    "no_rows": {"en": "No row matches these filters.",
+                "fr": "Aucune ligne ne correspond à ces filtres."},
+    "bad_filter": {"en": "This filter cannot be applied: {problem}",
+                   "fr": "Ce filtre ne peut pas être appliqué : {problem}"},
+    "versions": {"en": "Version history", "fr": "Historique des versions"},
+    "what_changed": {"en": "What changed", "fr": "Changements"},
+    "first_version": {"en": "First publication", "fr": "Première publication"},
+    "records_change": {"en": "{sign}{n} records", "fr": "{sign}{n} enregistrements"},
+    "columns_added": {"en": "columns added: {names}", "fr": "colonnes ajoutées : {names}"},
+    "columns_removed": {"en": "columns removed: {names}",
+                        "fr": "colonnes retirées : {names}"},
+    "same_columns": {"en": "same columns", "fr": "mêmes colonnes"},
+    "downloads": {"en": "Downloads", "fr": "Téléchargements"},
+    "size": {"en": "Size", "fr": "Taille"},
+    "checksum": {"en": "SHA-256", "fr": "SHA-256"},
+    "download": {"en": "Download", "fr": "Télécharger"},
+    "metadata_links": {"en": "Metadata", "fr": "Métadonnées"},
+    "api_examples": {"en": "Use it from code", "fr": "L'utiliser dans du code"},
+    "anonymization": {"en": "How personal information was protected",
+                      "fr": "Protection des renseignements personnels"},
+    "anon_removed": {"en": "Removed: {names}.", "fr": "Retirées : {names}."},
+    "anon_generalized": {"en": "Made less precise: {names}.",
+                         "fr": "Rendues moins précises : {names}."},
+    "anon_pseudonymized": {"en": "Replaced by pseudonyms: {names}.",
+                           "fr": "Remplacées par des pseudonymes : {names}."},
+    "anon_masked": {"en": "Masked: {names}.", "fr": "Masquées : {names}."},
+    "anon_redacted": {"en": "Personal details blanked out of the text of: {names}.",
+                      "fr": "Renseignements personnels effacés du texte de : {names}."},
+    "anon_aggregated": {"en": "Exact locations replaced by the area: {names}.",
+                        "fr": "Emplacements exacts remplacés par le secteur : {names}."},
+    "anon_k": {"en": "Every combination of {qi} is shared by at least {k} records, so no "
+                     "one can be singled out by them.",
+               "fr": "Chaque combinaison de {qi} est partagée par au moins {k} "
+                     "enregistrements : personne ne peut être isolé par elles."},
+    "anon_suppressed": {"en": "{n} records were withheld because they were too rare.",
+                        "fr": "{n} enregistrements trop rares ont été retenus."},
+    "anon_none": {"en": "No anonymization report was recorded.",
+                  "fr": "Aucun rapport d'anonymisation n'a été enregistré."},
+    "provenance": {"en": "Where this version comes from", "fr": "Provenance de cette version"},
+    "checks": {"en": "Checks", "fr": "Vérifications"},
+    "passed": {"en": "passed", "fr": "réussie"},
+    "failed": {"en": "failed", "fr": "échouée"},
+    "signoffs": {"en": "Sign-offs", "fr": "Approbations"},
+    "usage": {"en": "Use in the last 30 days", "fr": "Utilisation des 30 derniers jours"},
+    "api_calls": {"en": "Other requests", "fr": "Autres requêtes"},
+    "map": {"en": "Map", "fr": "Carte"},
+    "map_note": {"en": "The first {n} rows of the preview with coordinates.",
+                 "fr": "Les {n} premières lignes de l'aperçu qui ont des coordonnées."},
+    "charts": {"en": "Charts", "fr": "Graphiques"},
+    "histogram_of": {"en": "Distribution of {name}", "fr": "Répartition de {name}"},
+    "per_month": {"en": "{name} per month", "fr": "{name} par mois"},
+    "counts_of": {"en": "Most frequent values of {name}",
+                  "fr": "Valeurs les plus fréquentes de {name}"},
+    "not_found": {"en": "No published dataset of that name.",
+                  "fr": "Aucun jeu de données publié de ce nom."},
+    "dashboard_intro": {"en": "Key figures computed from the published datasets; each links "
+                                  "to the dataset it comes from.",
+                        "fr": "Chiffres clés calculés à partir des jeux de données publiés; "
+                              "chacun renvoie au jeu de données d'origine."},
+    "requests_per_month": {"en": "Service requests per month",
+                           "fr": "Demandes de service par mois"},
+    "median_response": {"en": "Median response time", "fr": "Délai de réponse médian"},
+    "hours": {"en": "{n} hours", "fr": "{n} heures"},
+    "closed_on_time": {"en": "Closed within 72 hours", "fr": "Fermées en moins de 72 heures"},
+    "busiest_types": {"en": "Busiest request types", "fr": "Types de demandes les plus "
+                                                           "fréquents"},
+    "per_area": {"en": "Requests per area", "fr": "Demandes par secteur"},
+    "source": {"en": "Source: {title}", "fr": "Source : {title}"},
+    "no_figures": {"en": "No published dataset holds these figures yet.",
+                   "fr": "Aucun jeu de données publié ne contient encore ces chiffres."},
+    "total_requests": {"en": "Requests published", "fr": "Demandes publiées"},
+    "month": {"en": "Month", "fr": "Mois"},
+    "count": {"en": "Count", "fr": "Nombre"},
+    "area": {"en": "Area", "fr": "Secteur"},
+}
+
+# the spec's update frequency words, as a visitor reads them
+FREQUENCIES = {
+    "daily": {"en": "Daily", "fr": "Quotidienne"},
+    "weekly": {"en": "Weekly", "fr": "Hebdomadaire"},
+    "monthly": {"en": "Monthly", "fr": "Mensuelle"},
+    "quarterly": {"en": "Quarterly", "fr": "Trimestrielle"},
+    "annual": {"en": "Yearly", "fr": "Annuelle"},
+    "hourly": {"en": "Hourly", "fr": "Horaire"},
+    "irregular": {"en": "Irregular", "fr": "Irrégulière"},
+}
+THEMES = {
+    "government": {"en": "Government", "fr": "Administration"},
+    "transport": {"en": "Transport", "fr": "Transport"},
+    "environment": {"en": "Environment", "fr": "Environnement"},
+    "economy": {"en": "Economy", "fr": "Économie"},
+    "health": {"en": "Health", "fr": "Santé"},
+    "society": {"en": "Society", "fr": "Société"},
+    "finance": {"en": "Finance", "fr": "Finances"},
+}
+
+
+def choose_language(cookie: str | None, accept_language: str | None) -> str:
+    """The visitor's switch first, then the first of our languages their browser names."""
+    if cookie in LANGUAGES:
+        return cookie
+    ranked = []
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, primary))
+    return min(ranked)[2] if ranked else "en"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def translate(key: str, **values: object) -> str:
+        text = MESSAGES[key][lang]
+        return text.format(**values) if values else text
+    return translate
+
+
+def vocabulary_label(table: dict[str, dict[str, str]], word: str | None, lang: str) -> str:
+    """A controlled word in the visitor's language; an unknown word as written."""
+    if not word:
+        return ""
+    return table.get(word.lower(), {}).get(lang, word)
+
+
+def bilingual(value: dict[str, str] | None, lang: str) -> str:
+    """A spec text in the visitor's language, else the other one."""
+    value = value or {}
+    return value.get(lang) or value.get("en" if lang == "fr" else "fr") or ""

@@ -1,0 +1,249 @@
+"""The public portal: catalogue (`/`), a page per dataset (`/portal/datasets/{slug}`) and
+the dashboard (`/dashboard`), server-rendered in English or French. Every API URL and
+its JSON stay as they are; these pages only read through the same functions."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import AsyncDbDep, SettingsDep
+from api.portal import catalogue as catalogue_view
+from api.portal.charts import BarChart
+from api.portal.dashboard import ON_TIME_HOURS, dashboard_figures
+from api.portal.dataset import anonymization_summary, api_examples, human_size, version_changes
+from api.portal.freshness import freshness
+from api.portal.i18n import (
+    COOKIE,
+    FREQUENCIES,
+    LANGUAGES,
+    THEMES,
+    bilingual,
+    choose_language,
+    translator,
+    vocabulary_label,
+)
+from api.query.errors import QueryError
+from api.query.execute import fetch_groups, fetch_page
+from api.query.params import parse_query
+from api.query.schema import TEMPORAL_TYPES, TableSchema, table_schema
+from api.query.sorting import total_order
+from catalog import portal, public
+
+router = APIRouter(tags=["portal"], include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+
+PREVIEW_ROWS = 20
+MAP_ROWS = 500
+# the longest a language cookie is kept: a year
+COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _language(request: Request) -> str:
+    return choose_language(request.cookies.get(COOKIE), request.headers.get("accept-language"))
+
+
+def _render(request: Request, name: str, lang: str, context: dict[str, Any], *,
+            status_code: int = 200) -> HTMLResponse:
+    started = time.perf_counter()
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    other = next(code for code in LANGUAGES if code != lang)
+    response = templates.TemplateResponse(request, name, status_code=status_code, context={
+        **context, "lang": lang, "t": translator(lang), "bilingual": bilingual,
+        "switch_url": f"/portal/language/{other}?{urlencode({'next': here})}",
+        "other_lang": other, "date": _date})
+    response.headers["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.1f}"
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def _date(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d") if value else ""
+
+
+@router.get("/portal/language/{lang}")
+def switch_language(lang: str, next: str = "/") -> RedirectResponse:
+    """Remember the language in a cookie and go back to the page the switch was on."""
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(COOKIE, lang, max_age=COOKIE_SECONDS, samesite="lax")
+    return response
+
+
+# ------------------------------------------------------------------------- catalogue
+
+
+@router.get("/", response_class=HTMLResponse)
+async def catalogue(request: Request, db: AsyncDbDep,
+                    q: str = Query("", max_length=200), sort: str = "relevance",
+                    page: int = Query(1, ge=1, le=10_000),
+                    theme: list[str] = Query([]), publisher: list[str] = Query([]),  # noqa: B008
+                    format: list[str] = Query([]), frequency: list[str] = Query([]),  # noqa: B008
+                    map: list[str] = Query([])) -> HTMLResponse:  # noqa: B008
+    lang = _language(request)
+    sort = sort if sort in catalogue_view.SORTS else "relevance"
+    rows = await portal.search_published_async(db, text=q)
+    selected = {"theme": theme, "publisher": publisher, "format": format,
+                "frequency": frequency, "map": map}
+    view = catalogue_view.build_page(rows, lang=lang, now=_now(), selected=selected,
+                                     sort=sort, page=page, searching=bool(q.strip()))
+
+    def page_url(number: int) -> str:
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        return "/?" + urlencode([*params, ("page", str(number))])
+
+    return _render(request, "portal/catalogue.html", lang, {
+        "view": view, "q": q, "sort": sort, "sorts": catalogue_view.SORTS,
+        "facet_names": catalogue_view.FACETS, "page_url": page_url,
+        "filtered": any(selected.values()) or bool(q)})
+
+
+# --------------------------------------------------------------------------- dataset
+
+
+def _preview_items(schema: TableSchema, request: Request) -> list[tuple[str, str]]:
+    """The preview form's filters as query API parameters: full-text `q` and field
+    filters, empty fields left out."""
+    items = []
+    for key, value in request.query_params.multi_items():
+        if not value.strip():
+            continue
+        if key == "q" or key.split("__")[0] in schema.columns:
+            items.append((key, value))
+    return items
+
+
+async def _preview(db: psycopg.AsyncConnection, schema: TableSchema,
+                   items: list[tuple[str, str]], offset: int) -> dict[str, Any]:
+    query = parse_query(schema, items)
+    keys = total_order(schema, query.sort)
+    page = await fetch_page(db, schema, query, keys=keys, output=schema.names,
+                            extra=[key.column.name for key in keys], limit=PREVIEW_ROWS,
+                            offset=offset, after=None)
+    return {"columns": page.columns, "rows": page.rows, "total": page.total,
+            "estimate": page.total_is_estimate, "offset": offset}
+
+
+async def _charts(db: psycopg.AsyncConnection, schema: TableSchema, dictionary: dict,
+                  t) -> list[BarChart]:
+    """Counts per month of the first date column, and the most frequent values of the
+    columns with a closed list of values."""
+    charts = []
+    temporal = next((c for c in schema.columns.values() if c.type in TEMPORAL_TYPES), None)
+    if temporal is not None:
+        groups = await fetch_groups(db, schema, parse_query(schema, [
+            ("group_by", f"{temporal.name}:month"), ("agg", "count")]), limit=120, offset=0)
+        charts.append(BarChart(t("per_month", name=temporal.name), [
+            (str(r[f"{temporal.name}_month"])[:7], r["count"]) for r in groups.rows
+            if r[f"{temporal.name}_month"] is not None]))
+    categorical = [c["name"] for c in dictionary.get("columns") or []
+                   if c.get("allowed_values") and c["name"] in schema.columns][:2]
+    for name in categorical:
+        groups = await fetch_groups(db, schema, parse_query(schema, [
+            ("group_by", name), ("agg", "count"), ("sort", "-count")]), limit=10, offset=0)
+        charts.append(BarChart(t("counts_of", name=name),
+                               [(str(r[name]), r["count"]) for r in groups.rows
+                                if r[name] is not None], horizontal=True))
+    return [chart for chart in charts if chart.bars]
+
+
+def _preview_link(request: Request, offset: int) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    return f"{request.url.path}?{urlencode([*params, ('offset', str(offset))])}#preview"
+
+
+@router.get("/portal/datasets/{slug}", response_class=HTMLResponse)
+async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: SettingsDep,
+                       offset: int = Query(0, ge=0, le=100_000)) -> HTMLResponse:
+    lang = _language(request)
+    t = translator(lang)
+    versions = await public.list_versions_async(db, slug=slug)
+    dataset = await public.get_dataset_async(db, slug=slug)
+    if not versions or dataset is None:
+        return _render(request, "portal/not_found.html", lang, {}, status_code=404)
+    latest = versions[0]
+    spec = dataset["spec"]
+    meta = spec.get("metadata") or {}
+    schema = table_schema(latest)
+    items = _preview_items(schema, request)
+    preview_error = None
+    try:
+        preview = await _preview(db, schema, items, offset)
+    except QueryError as exc:
+        preview_error = str(exc)
+        preview = await _preview(db, schema, [], 0)
+    review = await portal.version_review_async(db, slug=slug, version=latest["version"])
+    dictionary = latest.get("dictionary") or {}
+    base = settings.public_base_url
+    first_filter = next(((c["name"], c["allowed_values"][0])
+                         for c in dictionary.get("columns") or []
+                         if c.get("allowed_values")), None)
+    filters = [c for c in dictionary.get("columns") or []
+               if c.get("allowed_values") and c["name"] in schema.columns]
+    values = dict(request.query_params.multi_items())
+    return _render(request, "portal/dataset.html", lang, {
+        "slug": slug, "spec": spec, "meta": meta, "latest": latest, "versions": versions,
+        "title": bilingual({"en": dataset["title_en"], "fr": dataset["title_fr"]}, lang),
+        "frequency": vocabulary_label(FREQUENCIES, meta.get("update_frequency"), lang),
+        "themes": [vocabulary_label(THEMES, theme, lang) for theme in meta.get("themes") or []],
+        "freshness": freshness(spec, latest["published_at"], _now()),
+        "quality": latest.get("quality") or {},
+        "dictionary": dictionary,
+        "preview": preview, "preview_error": preview_error, "filters": filters,
+        "values": values, "searchable": bool(schema.search),
+        "previous_link": (_preview_link(request, max(offset - PREVIEW_ROWS, 0))
+                          if offset > 0 else None),
+        "next_link": (_preview_link(request, offset + PREVIEW_ROWS)
+                      if offset + PREVIEW_ROWS < preview["total"] else None),
+        "changes": version_changes(versions, t),
+        "files": sorted((latest.get("files") or {}).items()),
+        "human_size": human_size,
+        "examples": api_examples(base, slug, "=".join(map(str, first_filter))
+                                 if first_filter else None),
+        "anonymization": anonymization_summary((review or {}).get("anonymization") or {},
+                                               spec.get("anonymization") or {}, t),
+        "review": review or {},
+        "usage": await portal.usage_counts_async(db, slug=slug),
+        "charts": await _charts(db, schema, dictionary, t),
+        "map_url": (f"/datasets/{slug}/versions/{latest['version']}/data?format=geojson"
+                    f"&limit={MAP_ROWS}") if schema.spatial else None,
+        "map_rows": MAP_ROWS,
+    })
+
+
+# ------------------------------------------------------------------------- dashboard
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+async def dashboard(request: Request, db: AsyncDbDep) -> HTMLResponse:
+    lang = _language(request)
+    t = translator(lang)
+    published = await portal.search_published_async(db, text=None)
+    requests, spending = await dashboard_figures(db, published)
+    charts = []
+    for figures in requests:
+        charts.append({
+            "figures": figures,
+            "per_month": BarChart(t("requests_per_month"), figures.per_month),
+            "busiest": BarChart(t("busiest_types"), figures.busiest_types, horizontal=True),
+            "per_area": BarChart(t("per_area"), figures.per_area, horizontal=True),
+        })
+    return _render(request, "portal/dashboard.html", lang, {
+        "requests": charts, "spending": [
+            {"figures": s, "chart": BarChart(s.amount_column, s.per_department,
+                                             horizontal=True)} for s in spending],
+        "on_time_hours": ON_TIME_HOURS})

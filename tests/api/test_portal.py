@@ -1,0 +1,158 @@
+"""The portal pages with TestClient on real PostgreSQL and the API tests' two published
+versions: catalogue search in both languages, facets, the dataset page's sections and
+preview filter, the language switch, the dashboard's figures, the freshness flag."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from catalog.database import libpq_url
+from tests.api.published_data import SLUG
+
+
+@pytest.fixture(scope="module")
+def client(publication):
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def _text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def _result_slugs(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="/portal/datasets/([a-z0-9_]+)">', html)
+
+
+def test_catalogue_lists_the_published_dataset(client):
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert page.headers["content-language"] == "en"
+    assert SLUG in _result_slugs(page.text)
+    text = _text(page.text)
+    assert "311 Service Requests" in text and "Up to date" in text
+    assert "CSV" in text and "Search the datasets" in text
+
+
+@pytest.mark.parametrize("words", ["response time", "délai de réponse", "neighbourhoods",
+                                   "response_time_hours", "quartiers", "services municipaux"])
+def test_search_finds_titles_keywords_descriptions_and_columns_in_both_languages(client, words):
+    assert SLUG in _result_slugs(client.get("/", params={"q": words}).text)
+
+
+def test_search_without_a_match_says_so(client):
+    page = client.get("/", params={"q": "zebra crossings of mars"})
+    assert _result_slugs(page.text) == []
+    assert "No dataset matches" in _text(page.text)
+
+
+def test_facets_filter_and_count(client):
+    page = client.get("/", params={"theme": "transport", "format": "csv"})
+    assert SLUG in _result_slugs(page.text)
+    assert re.search(r'name="theme" value="transport" checked', page.text)
+    assert _result_slugs(client.get("/", params={"theme": "no-such-theme"}).text) == []
+    assert SLUG in _result_slugs(client.get("/", params={"map": "yes"}).text)
+
+
+def test_french_by_accept_language_and_by_the_switch(client):
+    page = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert page.headers["content-language"] == "fr"
+    assert "Demandes de service 311" in _text(page.text)
+    assert 'lang="fr"' in page.text
+    switched = client.get("/portal/language/en", params={"next": "/?q=311"},
+                          follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/?q=311"
+    assert "lang=en" in switched.headers["set-cookie"]
+    client.cookies.set("lang", "en")
+    try:
+        again = client.get("/", headers={"Accept-Language": "fr"})
+        assert again.headers["content-language"] == "en"
+    finally:
+        client.cookies.clear()
+    offsite = client.get("/portal/language/fr", params={"next": "//evil.example"},
+                         follow_redirects=False)
+    client.cookies.clear()
+    assert offsite.headers["location"] == "/"
+
+
+def test_dataset_page_sections(client, publication):
+    page = client.get(f"/portal/datasets/{SLUG}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    text = _text(page.text)
+    for heading in ("About this dataset", "Preview", "Downloads", "Data dictionary",
+                    "Quality report card", "How personal information was protected",
+                    "Where this version comes from", "Version history", "Use it from code"):
+        assert heading in text, heading
+    latest = publication.versions[-1]
+    for fmt, record in latest.files.items():
+        assert f"/datasets/{SLUG}/versions/{latest.version}/data.{fmt}" in page.text
+        assert record["sha256"] in page.text
+    assert "Open Government Licence" in text and "open.data@riverton.example.ca" in text
+    assert "First publication" in text and "records" in text
+    assert f"datastore_search?resource_id={SLUG}" in text
+    # the version history says what version 2 changed: coordinates gone
+    assert "columns removed: latitude, longitude" in text
+    # the JSON of the API is unchanged at its own URL
+    assert client.get(f"/datasets/{SLUG}").json()["slug"] == SLUG
+
+
+def test_dataset_page_preview_filters_and_pages(client, publication):
+    frame = publication.frames[-1]
+    page = client.get(f"/portal/datasets/{SLUG}", params={"status": "closed"})
+    rows = re.findall(r"<tr>(<td>.*?)</tr>", page.text, flags=re.DOTALL)
+    assert len(rows) == (frame["status"] == "closed").sum()
+    assert all("<td>closed</td>" in row for row in rows)
+    bad = client.get(f"/portal/datasets/{SLUG}", params={"created_at__gte": "yesterday"})
+    assert bad.status_code == 200 and "cannot be applied" in _text(bad.text)
+
+
+def test_dataset_page_in_french(client):
+    page = client.get(f"/portal/datasets/{SLUG}", headers={"Accept-Language": "fr"})
+    text = _text(page.text)
+    assert "Dictionnaire de données" in text and "Aperçu" in text
+    assert "Toutes les demandes faites à la ligne 311" in text
+    assert "Numéro attribué à la demande" in text
+
+
+def test_unknown_dataset_page_is_404(client):
+    assert client.get("/portal/datasets/no_such_dataset").status_code == 404
+
+
+def test_dashboard_figures_come_from_the_published_rows(client, publication):
+    page = client.get("/dashboard", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    frame = publication.frames[-1]
+    total = re.search(rf'id="total-{SLUG}">([\d,]+)<', page.text)
+    assert total and int(total.group(1).replace(",", "")) == len(frame)
+    median = re.search(rf'id="median-{SLUG}">([\d.]+) hours<', page.text)
+    assert median and float(median.group(1)) == pytest.approx(
+        frame["response_time_hours"].median(), abs=0.051)
+    assert f'href="/portal/datasets/{SLUG}"' in page.text
+    assert "Pothole repair" in page.text
+
+
+def test_overdue_dataset_is_flagged(client, database_url):
+    """Time moves forward: the latest version published three days ago, a daily dataset
+    is overdue on its page and in the catalogue."""
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        latest = conn.execute("SELECT max(version) FROM catalog.versions WHERE slug = %s",
+                              (SLUG,)).fetchone()[0]
+        original = conn.execute(
+            "SELECT published_at FROM catalog.versions WHERE slug = %s AND version = %s",
+            (SLUG, latest)).fetchone()[0]
+        conn.execute("UPDATE catalog.versions SET published_at = now() - interval '3 days'"
+                     " WHERE slug = %s AND version = %s", (SLUG, latest))
+        try:
+            page = client.get(f"/portal/datasets/{SLUG}", headers={"Accept-Language": "en"})
+            assert re.search(r'class="badge overdue" id="freshness">Overdue<', page.text)
+            catalogue = client.get("/", params={"q": "311"})
+            assert "badge overdue" in catalogue.text
+        finally:
+            conn.execute("UPDATE catalog.versions SET published_at = %s"
+                         " WHERE slug = %s AND version = %s", (original, SLUG, latest))

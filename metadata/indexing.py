@@ -7,7 +7,8 @@ and the query API writes its SQL with the very expressions those indexes cover.
   Filterable by default: the primary key, dates and times, categoricals (columns with
   allowed values) and the spec's validation key columns; a dictionary override
   `filterable: true/false` decides for its column.
-- full text: one GIN index over the concatenation of the text columns (`search_columns`),
+- full text: one GIN index over the concatenation of the text columns but identifiers
+  (`search_columns`),
   with the `simple` configuration (no stemming: the data is bilingual, and a word is
   found as written in either language).
 - spatial: for numeric latitude/longitude columns, a GiST index on PostgreSQL's built-in
@@ -65,10 +66,13 @@ def geometry_column(dictionary: Mapping[str, Any]) -> str | None:
 
 def search_columns(dictionary: Mapping[str, Any]) -> list[str]:
     """The text columns full-text search looks in, in dictionary order (the index
-    expression and the queries' must list them identically)."""
+    expression and the queries' must list them identically). Identifiers (the primary
+    key, unique columns) are left out: they are looked up by equality, and a word per row
+    would double the index."""
     geometry = geometry_column(dictionary)
     return [c["name"] for c in _columns(dictionary)
-            if c["type"] == "text" and c["name"] != geometry]
+            if c["type"] == "text" and c["name"] not in (geometry, dictionary.get("primary_key"))
+            and not c.get("unique")]
 
 
 def coordinate_columns(dictionary: Mapping[str, Any]) -> tuple[str, str] | None:

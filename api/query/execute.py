@@ -102,16 +102,26 @@ async def count_matching(conn: psycopg.AsyncConnection, schema: TableSchema, que
     return result
 
 
+def page_statement(schema: TableSchema, query: DataQuery, *, keys: list[SortKey],
+                   columns: list[str], limit: int, offset: int,
+                   after: list[Any] | None) -> Fragment:
+    """The SELECT of one page: the query's condition, after the cursor's row if any."""
+    condition = statements.where(schema, query)
+    if after is not None:
+        condition = all_of([condition, after_row(keys, after)])
+    return statements.page(schema, columns=columns, condition=condition, keys=keys,
+                           limit=limit, offset=offset)
+
+
 async def fetch_page(conn: psycopg.AsyncConnection, schema: TableSchema, query: DataQuery, *,
                      keys: list[SortKey], output: list[str], extra: list[str], limit: int,
                      offset: int, after: list[Any] | None) -> Page:
     """One page of rows in the order `keys`; `extra` columns are read (sort keys for the
     cursor, coordinates for GeoJSON) and kept on the rows, `output` is what is shown."""
     condition = statements.where(schema, query)
-    paged = condition if after is None else all_of([condition, after_row(keys, after)])
-    selected = output + [name for name in extra if name not in output]
-    statement = statements.page(schema, columns=selected, condition=paged, keys=keys,
-                                limit=limit + 1, offset=offset)
+    statement = page_statement(schema, query, keys=keys, columns=output + [
+        name for name in extra if name not in output], limit=limit + 1, offset=offset,
+        after=after)
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(statement.sql, statement.params)
         rows = await cur.fetchall()

@@ -149,8 +149,9 @@ def test_bad_sort_and_fields(data_url, params, message):
 
 
 def _document(frame: pd.DataFrame) -> pd.Series:
-    """The text the search looks in: every text field of a row, lower-cased."""
-    text = ["request_id", "status", "request_type", "neighbourhood", "description"]
+    """The text the search looks in: every text field of a row but its identifier,
+    lower-cased."""
+    text = ["status", "request_type", "neighbourhood", "description"]
     return frame[text].fillna("").agg(" ".join, axis=1).str.lower()
 
 

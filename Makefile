@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -not -path '*/target/*' 2>/dev/null)
 
-.PHONY: setup run demo up test test-fast bench lint clean
+.PHONY: setup run demo up test test-fast bench lint clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,6 +40,12 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# the portal's catalogue, a dataset page and the dashboard (desktop and phone) as PNGs, from
+# the browser tests on their own test data: look at them before calling a page done
+screenshots: setup
+	CIVIC_SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(BIN)/pytest tests/api/test_portal_browser.py -m slow -q -p no:cacheprovider
+	@ls $(CURDIR)/var/screenshots/*.png
 
 # ruff, the type checker and the import contracts of ../shared/ARCHITECTURE.md; all three
 # run and report before the target fails

@@ -1,0 +1,141 @@
+"""The portal in headless Chromium against a real uvicorn: search the catalogue, open a
+dataset page, see the map draw its features, filter the preview, switch to French,
+download a file, read the dashboard's figures, and find no axe-core violations (WCAG 2.1
+A and AA rules, from a vendored axe-core). Writes screenshots of the catalogue, a dataset
+page and the dashboard to CIVIC_SCREENSHOTS_DIR (`make screenshots`: var/screenshots)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from catalog.database import libpq_url
+from civic_assets.publish.publication import publish_candidate
+from tests.api.published_data import approved_candidate, requests_frame, service_requests_spec
+from tests.helpers import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+AXE = PROJECT_ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MAP_SLUG = "portal_map_test"
+MAP_ROWS = 30
+
+
+@pytest.fixture(scope="module")
+def map_dataset(publication, database_url) -> str:
+    """A dataset whose latest version keeps its coordinates: the one with a map."""
+    spec = service_requests_spec().model_copy(update={"slug": MAP_SLUG})
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM catalog.versions WHERE slug = %s",
+                        (MAP_SLUG,)).fetchone() is None:
+            candidate_id = approved_candidate(conn, spec, requests_frame(500, MAP_ROWS,
+                                                                         coordinates=True),
+                                              table="portal_map_candidate")
+            publish_candidate(conn, spec, candidate_id,
+                              published_dir=publication.published_dir)
+    return MAP_SLUG
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("CIVIC_SCREENSHOTS_DIR")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' ' +"
+        " v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')))", AXE_TAGS)
+    return found
+
+
+def test_a_visitor_searches_reads_filters_switches_language_and_downloads(
+        api, browser, map_dataset, shots, tmp_path):
+    context = browser.new_context(locale="en-CA", accept_downloads=True,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{api}/")
+    assert _axe_violations(page) == []
+    page.fill("#q", "response time")
+    page.click("form[role=search] .row button")
+    page.wait_for_load_state()
+    results = page.locator("article.result h3 a")
+    assert results.count() >= 2
+    page.screenshot(path=str(shots / "catalogue.png"), full_page=True)
+
+    page.click(f"a[href='/portal/datasets/{map_dataset}']")
+    page.wait_for_selector("#map[data-features]")
+    assert int(page.get_attribute("#map", "data-features")) == MAP_ROWS
+    assert page.locator("#map path.leaflet-interactive").count() == MAP_ROWS
+    assert _axe_violations(page) == []
+    page.screenshot(path=str(shots / "dataset.png"), full_page=True)
+
+    page.select_option("#f-status", "closed")
+    page.click(".preview-filter button")
+    page.wait_for_load_state()
+    statuses = page.locator("table.data tbody tr td:nth-child(3)").all_inner_texts()
+    assert statuses and set(statuses) == {"closed"}
+
+    with page.expect_download() as download_info:
+        page.click("a[href$='/data.csv'][download]")
+    saved = tmp_path / "data.csv"
+    download_info.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("request_id,")
+
+    page.click("#language-switch")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#preview-heading").inner_text() == "Aperçu"
+    # the filter is kept across the switch, and the choice is remembered on the next page
+    assert "status=closed" in page.url
+    page.goto(f"{api}/")
+    assert page.locator("h1").inner_text() == "Catalogue"
+    assert "jeux de données" in page.locator("#results-heading").inner_text()
+    assert _axe_violations(page) == []
+    context.close()
+
+
+def test_the_dashboard_shows_its_figures(api, browser, map_dataset, shots):
+    context = browser.new_context(locale="en-CA", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{api}/dashboard")
+    assert page.locator(f"#total-{map_dataset}").inner_text() == str(MAP_ROWS)
+    assert page.locator("svg.chart").count() >= 3
+    assert _axe_violations(page) == []
+    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+    context.close()
+
+
+def test_pages_fit_a_phone(api, browser, map_dataset, shots):
+    context = browser.new_context(locale="fr-CA", viewport={"width": 375, "height": 740},
+                                  is_mobile=True)
+    page = context.new_page()
+    for path, name in (("/", "catalogue-phone.png"),
+                       (f"/portal/datasets/{map_dataset}", "dataset-phone.png")):
+        page.goto(f"{api}{path}")
+        # nothing but the tables' own scrolling areas is wider than the screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(shots / name), full_page=False)
+    context.close()

@@ -124,7 +124,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "api_calls": {"en": "Other requests", "fr": "Autres requêtes"},
     "map": {"en": "Map", "fr": "Carte"},
     "map_note": {"en": "The first {n} records of the latest version, by their coordinates.",
-                 "fr": "Les {n} premiers enregistrements de la dernière version, selon leurs coordonnées."},
+                 "fr": "Les {n} premiers enregistrements de la dernière version, selon "
+                       "leurs coordonnées."},
     "charts": {"en": "Charts", "fr": "Graphiques"},
     "histogram_of": {"en": "Distribution of {name}", "fr": "Répartition de {name}"},
     "per_month": {"en": "{name} per month", "fr": "{name} par mois"},

@@ -38,7 +38,10 @@ test: setup lint
 test-fast: setup
 	$(BIN)/pytest -m "not slow"
 
+# the query API's load figures need wrk (HTTP) beside pgbench and psql (PostgreSQL's)
 bench: setup
+	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; } \
+	  || echo "wrk could not be installed: the query API's load figures will be skipped"
 	$(BIN)/python -m bench
 
 # the portal's catalogue, a dataset page and the dashboard (desktop and phone) as PNGs, from

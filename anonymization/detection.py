@@ -9,6 +9,7 @@ a float a latitude, a date a birth date, only if the column says so).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -56,19 +57,26 @@ def detect_pii(
     sample_size: int = DEFAULT_SAMPLE_SIZE,
     seed: int = 0,
     min_confidence: float = 0.5,
+    kinds: Iterable[PiiKind] | None = None,
 ) -> list[PiiDetection]:
-    """Detect personal information per column, from a sample of rows."""
+    """Detect personal information per column, from a sample of rows.
+
+    `kinds` limits what is looked for (default: every kind); the quasi-identifier
+    discovery of a published table needs only locations, ages and dates, not the name model.
+    """
     sample = sample_rows(df, sample_size, seed)
+    wanted = frozenset(kinds) if kinds is not None else None
     detections = []
     for column in sample.columns:
-        found = classify_column(sample[column], str(column))
+        found = classify_column(sample[column], str(column), kinds=wanted)
         if found is not None and found.confidence >= min_confidence:
             detections.append(found)
     return detections
 
 
-def classify_column(series: pd.Series, column: str) -> PiiDetection | None:
-    values = column_values(series, column)
+def classify_column(series: pd.Series, column: str, *,
+                    kinds: frozenset[PiiKind] | None = None) -> PiiDetection | None:
+    values = column_values(series, column, kinds=kinds)
     n = values.n_values
     if n == 0:
         return None

@@ -65,6 +65,7 @@ def anonymize(
         "k": policy.k, "l": policy.l, "suppression": policy.suppression,
         "quasi_identifiers": list(policy.quasi_identifiers),
         "sensitive_attributes": list(policy.sensitive_attributes),
+        "accepted_quasi_identifiers": [a.model_dump() for a in policy.accepted_quasi_identifiers],
         "undeclared_pii": policy.undeclared_pii, "redact_free_text": policy.redact_free_text,
     }
     report.detected = detect_pii(

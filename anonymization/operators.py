@@ -124,8 +124,9 @@ def generalize_bins(series: pd.Series, *, bins: Sequence[float],
 
 
 def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
-    """Timestamps to hour or day (the timestamp at its start), week (its Monday), month
-    ('2026-03') or year (2026): an exact timestamp alone makes nearly every record unique."""
+    """Timestamps to the start of their hour, day, week (its Monday) or month, or to their
+    year (2026): an exact timestamp alone makes nearly every record unique. Generalized
+    timestamps stay timestamps, so a published column keeps its type and its filters."""
     values = series if pd.api.types.is_datetime64_any_dtype(series.dtype) else pd.to_datetime(
         series, errors="coerce", format="mixed"
     )
@@ -139,8 +140,12 @@ def generalize_date(series: pd.Series, *, to: str) -> tuple[pd.Series, int]:
     if to == "day":
         return values.dt.floor("D"), count
     if to == "month":
+        # in local time: a month starts at local midnight whatever the offset that day
         naive = values.dt.tz_localize(None) if values.dt.tz is not None else values
-        return naive.dt.to_period("M").astype("str").where(values.notna()), count
+        first = naive.dt.floor("D") - pd.to_timedelta(naive.dt.day - 1, unit="D")
+        if values.dt.tz is not None:
+            first = first.dt.tz_localize(values.dt.tz)
+        return first.where(values.notna()), count
     if to == "year":
         return values.dt.year.astype("Int64"), count
     raise OperatorError(f"cannot generalize dates to {to!r}; use hour, day, week, month or year")

@@ -4,6 +4,9 @@ Example (see README for the full reference):
 
     quasi_identifiers: [neighbourhood, requester_age, request_type, postal_code]
     sensitive_attributes: []
+    # a column that looks like a quasi-identifier but is published as it is, on purpose
+    accepted_quasi_identifiers:
+      - {column: ward, reason: "wards are coarser than neighbourhoods here; ..."}
     k: 5
     suppression: rows            # rows | values
     redact_free_text: true
@@ -143,6 +146,22 @@ ColumnRule = Annotated[
 ]
 
 
+class AcceptedQuasiIdentifier(_Strict):
+    """A published column that looks like a quasi-identifier, accepted without counting it
+    in k. The reason is the privacy reviewer's to read and goes to the audit log."""
+
+    column: str = Field(min_length=1)
+    reason: str
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_is_written(cls, value: str) -> str:
+        if len(value.strip()) < 10:
+            raise ValueError("write why this column may be published without counting it "
+                             "in k (at least a sentence)")
+        return value.strip()
+
+
 class DetectionSettings(_Strict):
     sample_size: int = Field(default=20_000, ge=100)
     min_confidence: float = Field(default=0.5, ge=0, le=1)
@@ -154,6 +173,7 @@ class AnonymizationPolicy(_Strict):
     sensitive_attributes: list[str] = Field(
         default_factory=list, validation_alias=AliasChoices("sensitive_attributes", "sensitive")
     )
+    accepted_quasi_identifiers: list[AcceptedQuasiIdentifier] = Field(default_factory=list)
     k: int = Field(default=5, ge=1)
     l: int | None = Field(default=None, ge=1)  # noqa: E741 - the l of l-diversity
     # rows: drop records of small classes; values: set their quasi-identifiers to null
@@ -192,6 +212,7 @@ class AnonymizationPolicy(_Strict):
         for field_name, names in (
             ("quasi_identifiers", self.quasi_identifiers),
             ("sensitive_attributes", self.sensitive_attributes),
+            ("accepted_quasi_identifiers", self.accepted_columns()),
         ):
             gone = [n for n in names if n in dropped and n not in outputs.values()]
             if gone:
@@ -205,7 +226,21 @@ class AnonymizationPolicy(_Strict):
                 f"sensitive_attributes: {', '.join(sorted(overlap))} also declared as "
                 "quasi-identifiers"
             )
+        # declared ones are counted in k; accepting one as well would say the opposite
+        both = set(self.quasi_identifiers) & set(self.accepted_columns())
+        if both:
+            raise ValueError(
+                f"accepted_quasi_identifiers: {', '.join(sorted(both))} also declared as "
+                "quasi-identifiers (declare a column, or accept it, not both)"
+            )
+        accepted = self.accepted_columns()
+        repeated = sorted({c for c in accepted if accepted.count(c) > 1})
+        if repeated:
+            raise ValueError(f"accepted_quasi_identifiers: {', '.join(repeated)} accepted twice")
         return self
+
+    def accepted_columns(self) -> list[str]:
+        return [item.column for item in self.accepted_quasi_identifiers]
 
     def output_names(self) -> dict[str, str]:
         """Input column -> output column, for rules that rename or create a column."""

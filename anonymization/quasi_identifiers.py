@@ -66,6 +66,9 @@ SENSITIVE_WORDS = frozenset({
 NOT_TIME_WORDS = frozenset({"hours", "minutes", "seconds", "days", "duration", "elapsed",
                             "response", "count", "number", "total", "age"})
 FSA = re.compile(r"^[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]$")
+# the detected kinds that make a column a quasi-identifier (the rest are direct identifiers)
+QUASI_IDENTIFIER_KINDS = frozenset({PiiKind.POSTAL_CODE, PiiKind.COORDINATES, PiiKind.AGE,
+                                    PiiKind.DATE_OF_BIRTH})
 
 
 @dataclass(frozen=True)

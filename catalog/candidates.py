@@ -32,12 +32,14 @@ class Candidate:
     quality: dict[str, Any]
     checks: dict[str, Any]
     dcat: dict[str, Any]
+    # re-identification risk of the release (see civic_assets/candidate/release_risk.py)
+    risk: dict[str, Any]
 
 
 _CANDIDATE_COLUMNS = (
     "id, slug, table_name, row_count, status, checks_passed, needs_attention,"
     " attention_acknowledged_by, created_at, columns, anonymization, dictionary, quality,"
-    " checks, dcat"
+    " checks, dcat, risk"
 )
 
 
@@ -51,16 +53,16 @@ def create_candidate(
     columns: list[dict[str, Any]], anonymization: dict[str, Any] | None = None,
     dictionary: dict[str, Any] | None = None, quality: dict[str, Any] | None = None,
     dcat: dict[str, Any] | None = None, run_id: str | None = None,
-    preview: list[dict[str, Any]] | None = None,
+    preview: list[dict[str, Any]] | None = None, risk: dict[str, Any] | None = None,
 ) -> int:
     row = one_row(conn.execute(
         "INSERT INTO catalog.candidates (slug, table_name, row_count, columns, anonymization,"
-        " dictionary, quality, dcat, dagster_run_id, preview)"
-        " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+        " dictionary, quality, dcat, dagster_run_id, preview, risk)"
+        " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
         " RETURNING id",
         (slug, table_name, row_count, json.dumps(columns), document_json(anonymization),
          document_json(dictionary), document_json(quality), document_json(dcat), run_id,
-         json.dumps(preview or [], default=str)),
+         json.dumps(preview or [], default=str), document_json(risk)),
     ))
     return row[0]
 

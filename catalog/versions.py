@@ -25,14 +25,24 @@ def has_publication(conn: psycopg.Connection, *, slug: str) -> bool:
 
 
 def latest_version_summary(conn: psycopg.Connection, *, slug: str) -> dict[str, Any] | None:
-    """version, row_count, quality and dictionary of the newest version (what a new
-    candidate is compared with), or None before the first publication."""
+    """version, row_count, quality, dictionary, risk and table_name (in `published`) of the
+    newest version (what a new candidate is compared with), or None before the first
+    publication."""
     row = conn.execute(
-        "SELECT version, row_count, quality, dictionary FROM catalog.versions"
+        "SELECT version, row_count, quality, dictionary, risk, table_name FROM catalog.versions"
         " WHERE slug = %s ORDER BY version DESC LIMIT 1", (slug,)).fetchone()
     if not row:
         return None
-    return {"version": row[0], "row_count": row[1], "quality": row[2], "dictionary": row[3]}
+    return {"version": row[0], "row_count": row[1], "quality": row[2], "dictionary": row[3],
+            "risk": row[4], "table_name": row[5]}
+
+
+def risk_history(conn: psycopg.Connection, *, slug: str) -> list[dict[str, Any]]:
+    """Every published version's risk, oldest first: {version, published_at, risk}."""
+    rows = conn.execute(
+        "SELECT version, published_at, risk FROM catalog.versions WHERE slug = %s"
+        " ORDER BY version", (slug,)).fetchall()
+    return [{"version": r[0], "published_at": r[1], "risk": r[2]} for r in rows]
 
 
 def record_version(
@@ -41,11 +51,12 @@ def record_version(
 ) -> None:
     conn.execute(
         "INSERT INTO catalog.versions (slug, version, candidate_id, table_name, row_count,"
-        " columns, quality, dictionary, dcat, files) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+        " columns, quality, dictionary, dcat, files, risk)"
+        " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
         (slug, version, candidate.id, table_name, candidate.row_count,
          json.dumps(candidate.columns), document_json(candidate.quality),
          document_json(candidate.dictionary), document_json(candidate.dcat),
-         document_json(files)),
+         document_json(files), document_json(candidate.risk)),
     )
     conn.execute("UPDATE catalog.candidates SET status = 'published' WHERE id = %s",
                  (candidate.id,))

@@ -86,8 +86,9 @@ def acknowledge(slug: str, candidate_id: int, *, reviewer: str) -> list[str]:
                 f"candidate {candidate_id} of '{slug}' does not need attention; "
                 "nothing to acknowledge")
         acknowledge_attention(conn, candidate_id=candidate_id, reviewer=reviewer)
-    change = candidate.checks.get("change_since_last_publication", {})
-    return list(change.get("details", {}).get("flags", []))
+    # what changed since the last publication, and what comparing the two releases reveals
+    return [flag for name in ("change_since_last_publication", "release_difference")
+            for flag in candidate.checks.get(name, {}).get("details", {}).get("flags", [])]
 
 
 def approve_all(slug: str, candidate_id: int, *, reviewer: str) -> None:

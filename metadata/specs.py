@@ -220,6 +220,7 @@ class DatasetSpec(_Strict):
         # otherwise only surface when the first candidate is built
         for field_name in ("quasi_identifiers", "sensitive_attributes"):
             _check_declared(getattr(policy, field_name), field_name, info)
+        _check_declared(policy.accepted_columns(), "accepted_quasi_identifiers", info)
         return policy
 
     @field_validator("validation")

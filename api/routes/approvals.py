@@ -53,14 +53,15 @@ def _page(request: Request, found: dict[str, Any], token: str, *, status_code: i
           error: str | None = None, result: str | None = None,
           form: dict[str, Any] | None = None) -> HTMLResponse:
     checks = found["checks"] or {}
-    change = checks.get("change_since_last_publication", {})
     anonymization = found["anonymization"] or {}
     preview = found["preview"] or []
     return templates.TemplateResponse(request, "review.html", status_code=status_code, context={
         "r": found, "token": token, "error": error, "result": result,
         "closed": None if result else _closed_reason(found),
         "checks": checks,
-        "flags": (change.get("details") or {}).get("flags", []),
+        # what changed since the last publication, and what comparing the releases reveals
+        "flags": [flag for name in ("change_since_last_publication", "release_difference")
+                  for flag in (checks.get(name, {}).get("details") or {}).get("flags", [])],
         "quality": found["quality"] or {},
         "anonymization": anonymization,
         "preview": preview,

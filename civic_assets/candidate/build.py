@@ -14,7 +14,19 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from anonymization import Finding, anonymize, scan_residual_pii
+from anonymization import (
+    AnonymizationPolicy,
+    Finding,
+    QuasiKind,
+    ReleaseDifference,
+    UndeclaredQuasiIdentifier,
+    anonymize,
+    classify_columns,
+    detect_pii,
+    scan_residual_pii,
+    undeclared_quasi_identifiers,
+)
+from anonymization.quasi_identifiers import QUASI_IDENTIFIER_KINDS
 from catalog.audit import append_audit
 from catalog.candidates import (
     create_candidate,
@@ -23,6 +35,13 @@ from catalog.candidates import (
     supersede_pending_candidates,
 )
 from catalog.versions import latest_version_summary
+from civic_assets.candidate.release_risk import (
+    compare_with_previous,
+    release_risk,
+    risk_change,
+    risk_change_markdown,
+    singled_out_classes,
+)
 from civic_assets.settings import get_settings
 from civic_assets.tables import read_table, write_table
 from metadata.completeness import CompletenessReport, completeness
@@ -40,11 +59,18 @@ CHECKS: dict[str, tuple[bool, str]] = {
     "residual_pii": (True, "No value of the candidate is detected as personal information."),
     "k_anonymity": (True, ("Every combination of quasi-identifiers is shared by at least k "
                            "records (the policy's k).")),
+    "quasi_identifiers": (True, ("Every published column that looks like a quasi-identifier "
+                                 "(location, time, demographics) is declared in the policy, or "
+                                 "accepted there with a written reason.")),
     "metadata_completeness": (True, ("Enough of the recommended DCAT metadata is filled "
                                      "(the dataset's completeness threshold).")),
     "change_since_last_publication": (False, ("Record count, columns and key distributions "
                                               "against the last publication; a flag sets the "
                                               "candidate's 'needs attention' status.")),
+    "release_difference": (False, ("Compared row by row with the last published version, no "
+                                   "class of quasi-identifiers gained or lost fewer than k "
+                                   "records (a differencing attack would single them out); a "
+                                   "flag sets the candidate's 'needs attention' status.")),
 }
 
 
@@ -79,6 +105,8 @@ class CandidateBundle:
     quality_markdown: str
     check_results: list[CheckOutcome]
     needs_attention: bool
+    # the release's re-identification risk, stored with the candidate and its version
+    risk: dict[str, Any] = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:
@@ -153,6 +181,11 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
     report_dict = report.to_dict()
     if log:
         log.info(f"anonymized {len(source):,} → {len(frame):,} rows")
+    quasi = _quasi_identifiers_in(frame, policy)
+    difference = _difference_from(conn, previous, frame, policy, key=spec.primary_key)
+    risk = release_risk(report, policy)
+    report_dict["quasi_identifiers"] = [u.to_dict() for u in quasi]
+    report_dict["release_change"] = risk_change(previous, risk, difference)
 
     primary_key = spec.primary_key if spec.primary_key in frame.columns else None
     dictionary = infer_dictionary(frame, overrides=spec.dictionary, primary_key=primary_key)
@@ -173,24 +206,53 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
         _schema_check(outcome, dictionary),
         _residual_pii_check(scan_residual_pii(frame)),
         _k_anonymity_check(report_dict, spec),
+        _quasi_identifier_check(quasi, policy, personal_in_source=bool(report.detected)),
         _completeness_check(
             completeness(spec, columns=dictionary.to_dict().get("columns"),
                          has_bbox=_has_bbox(spec, frame),
                          has_temporal=_has_timestamps(spec, frame)),
             spec.metadata.completeness_threshold),
         _change_check(drift, first_publication=previous is None),
+        _release_difference_check(difference, previous, policy),
     ]
     return CandidateBundle(
         frame=frame,
         anonymization=report_dict,
-        anonymization_markdown=report.to_markdown(),
+        anonymization_markdown=(report.to_markdown()
+                                + risk_change_markdown(report_dict["release_change"])),
         dictionary=dictionary.to_dict(),
         dictionary_markdown=dictionary.to_markdown(),
         quality=quality_dict,
         quality_markdown=quality.to_markdown(),
         check_results=checks,
-        needs_attention=drift.needs_attention,
+        needs_attention=drift.needs_attention or bool(difference and difference.flagged),
+        risk=risk,
     )
+
+
+def _quasi_identifiers_in(frame: pd.DataFrame,
+                          policy: AnonymizationPolicy) -> list[UndeclaredQuasiIdentifier]:
+    """Published columns that look like quasi-identifiers and are not declared (accepted
+    ones included, with the k they cost), classified from the anonymized table itself."""
+    # direct identifiers are the residual scan's; the name model is not needed here
+    detections = detect_pii(frame, sample_size=policy.detection.sample_size,
+                            seed=policy.detection.seed,
+                            min_confidence=policy.detection.min_confidence,
+                            kinds=QUASI_IDENTIFIER_KINDS)
+    return undeclared_quasi_identifiers(
+        frame, policy.quasi_identifiers, k_threshold=policy.k,
+        classes=classify_columns(frame, detections=detections))
+
+
+def _difference_from(conn: psycopg.Connection, previous: dict[str, Any] | None,
+                     frame: pd.DataFrame, policy: AnonymizationPolicy, *,
+                     key: str | None) -> ReleaseDifference | None:
+    """The candidate against the table of the last published version, read as the
+    pipeline (the public sees the same rows)."""
+    if previous is None:
+        return None
+    published = read_table(conn, "published", previous["table_name"])
+    return compare_with_previous(published, frame, policy, key=key)
 
 
 def _has_bbox(spec: DatasetSpec, frame: pd.DataFrame) -> bool:
@@ -245,6 +307,79 @@ def _k_anonymity_check(report: dict[str, Any], spec: DatasetSpec) -> CheckOutcom
                         {"k": k, "k_required": required})
 
 
+def _about_people(found: list[UndeclaredQuasiIdentifier], policy: AnonymizationPolicy, *,
+                  personal_in_source: bool) -> bool:
+    """Whether the records describe people, so that a column can single one out: the
+    policy says so (it declares or accepts quasi-identifiers), the source held personal
+    information, or a published column is a demographic (age, sex, language...). A
+    budget's year or a boundary's area name describe no one."""
+    return bool(policy.quasi_identifiers or policy.accepted_quasi_identifiers
+                or personal_in_source
+                or any(u.quasi_kind is QuasiKind.DEMOGRAPHIC for u in found))
+
+
+def _quasi_identifier_check(found: list[UndeclaredQuasiIdentifier],
+                            policy: AnonymizationPolicy, *,
+                            personal_in_source: bool) -> CheckOutcome:
+    reasons = {a.column: a.reason for a in policy.accepted_quasi_identifiers}
+    accepted = [{**u.to_dict(), "reason": reasons[u.column]} for u in found
+                if u.column in reasons]
+    undeclared = [u for u in found if u.column not in reasons]
+    if not _about_people(found, policy, personal_in_source=personal_in_source):
+        return CheckOutcome(
+            "quasi_identifiers", True,
+            "no quasi-identifier declared and no personal information in the source: the "
+            "records describe no one"
+            + (f" (location or time columns: {', '.join(u.column for u in found)})"
+               if found else ""),
+            {"undeclared": [], "accepted": [], "columns": [], "k_with_column": {},
+             "not_about_people": [u.column for u in found]})
+    if undeclared:
+        summary = "; ".join(u.message(policy.k) for u in undeclared) + (
+            ". Declare each under anonymization.quasi_identifiers (and generalize it until "
+            "k holds), drop it, or accept it under anonymization.accepted_quasi_identifiers "
+            "with the reason it may be published")
+    else:
+        summary = (f"every likely quasi-identifier is declared "
+                   f"({', '.join(policy.quasi_identifiers) or 'none'})")
+        if accepted:
+            summary += "; accepted: " + ", ".join(
+                f"{a['column']} (k = {a['k_with_column']} with it)" for a in accepted)
+    markdown = None
+    if undeclared or accepted:
+        markdown = "\n".join(
+            ["| column | kind | why | k with it | k declared only | unique records | status |",
+             "| --- | --- | --- | ---: | ---: | ---: | --- |"]
+            + [f"| {u.column} | {u.quasi_kind} | {u.reason} | {u.k_with_column:,} | "
+               f"{u.k_declared:,} | {u.unique_records:,} | "
+               + (f"accepted: {reasons[u.column]}" if u.column in reasons else "**undeclared**")
+               + " |" for u in found])
+    return CheckOutcome(
+        "quasi_identifiers", not undeclared, summary,
+        {"undeclared": [u.to_dict() for u in undeclared], "accepted": accepted,
+         "columns": [u.column for u in undeclared],
+         "k_with_column": {u.column: u.k_with_column for u in undeclared}},
+        markdown)
+
+
+def _release_difference_check(difference: ReleaseDifference | None,
+                              previous: dict[str, Any] | None,
+                              policy: AnonymizationPolicy) -> CheckOutcome:
+    if previous is None:
+        return CheckOutcome("release_difference", True, "first publication")
+    if difference is None:
+        return CheckOutcome("release_difference", True,
+                            f"no quasi-identifier in common with version {previous['version']}"
+                            "; the releases cannot be linked by class")
+    qis = [*policy.quasi_identifiers, *policy.accepted_columns()]
+    summary = f"against version {previous['version']}: {difference.message()}"
+    flags = [summary] if difference.flagged else []
+    return CheckOutcome(
+        "release_difference", not difference.flagged, summary,
+        {**difference.to_dict(), "previous_version": previous["version"], "flags": flags,
+         "classes": singled_out_classes(difference, qis)})
+
+
 def _completeness_check(report: CompletenessReport, threshold: float) -> CheckOutcome:
     summary = f"{report.score:.0%} of recommended metadata filled (threshold {threshold:.0%})"
     if report.missing:
@@ -274,7 +409,7 @@ def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: Cand
             conn, slug=spec.slug, table_name="pending", row_count=bundle.row_count,
             columns=bundle.columns(), anonymization=bundle.anonymization,
             dictionary=bundle.dictionary, quality=bundle.quality, run_id=run_id,
-            preview=bundle.preview())
+            preview=bundle.preview(), risk=bundle.risk)
         table = bundle.table_name(candidate_id)
         write_table(conn, bundle.frame, "review", table)
         set_candidate_table(conn, candidate_id=candidate_id, table_name=table)
@@ -282,6 +417,15 @@ def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: Cand
         for step in bundle.anonymization.get("steps", []):
             append_audit(conn, actor="pipeline", action="anonymization.step", slug=spec.slug,
                          details={"candidate_id": candidate_id, **step})
+        # publishing a quasi-identifier without counting it in k is a decision on record
+        k_with = {q["column"]: q["k_with_column"]
+                  for q in bundle.anonymization.get("quasi_identifiers", [])}
+        for item in spec.anonymization.accepted_quasi_identifiers:
+            append_audit(conn, actor="pipeline", action="quasi_identifier.accepted",
+                         slug=spec.slug,
+                         details={"candidate_id": candidate_id, "column": item.column,
+                                  "reason": item.reason,
+                                  "k_with_column": k_with.get(item.column)})
         record_checks(conn, candidate_id=candidate_id, passed=bundle.checks_passed,
                       checks={r.name: r.to_dict() for r in bundle.check_results},
                       needs_attention=bundle.needs_attention)

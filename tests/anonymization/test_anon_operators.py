@@ -44,7 +44,11 @@ def test_generalizations():
                                     labels=["child", "adult", "senior"])
     assert binned.tolist() == ["child", "adult", "senior"]
     when = pd.Series(pd.to_datetime(["2026-03-15 10:42", "2025-12-01 00:01"]))
-    assert ops.generalize_date(when, to="month")[0].tolist() == ["2026-03", "2025-12"]
+    assert ops.generalize_date(when, to="month")[0].tolist() == [
+        pd.Timestamp("2026-03-01"), pd.Timestamp("2025-12-01")]
+    local = when.dt.tz_localize("America/Toronto")  # March 8th 2026 is a DST change
+    assert ops.generalize_date(local, to="month")[0][0] == pd.Timestamp(
+        "2026-03-01", tz="America/Toronto")
     assert ops.generalize_date(when, to="year")[0].tolist() == [2026, 2025]
     assert ops.generalize_date(when, to="day")[0][0] == pd.Timestamp("2026-03-15")
     fsa, _ = ops.generalize_postal(pd.Series(["K1A 0B1", "k2p1b2", "90210", "garbage"]))

@@ -59,6 +59,15 @@ def test_errors_name_the_source_and_every_bad_field():
     ({"suppresion": "rows"}, "anonymization.suppresion", "Extra inputs"),
     ({"quasi_identifiers": ["neighbourhood", "age_rnge"]}, "anonymization",
      "age_rnge is not a column of the spec's dictionary"),
+    ({"accepted_quasi_identifiers": [{"column": "department", "reason": "ok"}]},
+     "anonymization.accepted_quasi_identifiers.0.reason", "write why"),
+    ({"accepted_quasi_identifiers": [{"column": "department"}]},
+     "anonymization.accepted_quasi_identifiers.0.reason", "Field required"),
+    ({"accepted_quasi_identifiers": [{"column": "wards", "reason": "Wards are public areas."}]},
+     "anonymization", "accepted_quasi_identifiers: wards is not a column"),
+    ({"accepted_quasi_identifiers": [{"column": "neighbourhood",
+                                      "reason": "Neighbourhoods are large here."}]},
+     "anonymization", "declare a column, or accept it, not both"),
 ])
 def test_a_typo_in_the_anonymization_policy_names_its_field(policy, field, says):
     data = shipped_attributes()
@@ -69,6 +78,20 @@ def test_a_typo_in_the_anonymization_policy_names_its_field(policy, field, says)
     message = problems(data, source="service_requests/defs.yaml")
     line = next(line for line in message.splitlines() if line.strip().startswith(f"- {field}:"))
     assert says in line, message
+
+
+def test_a_quasi_identifier_is_accepted_with_a_written_reason():
+    data = shipped_attributes()
+    reason = "Departments serve the whole city: the column says nothing about where anyone is."
+    data["anonymization"]["accepted_quasi_identifiers"] = [
+        {"column": "department", "reason": f"  {reason} "}]
+    spec = parse_spec(data, source=SHIPPED, variables=VARIABLES)
+    accepted = spec.anonymization.accepted_quasi_identifiers
+    assert [(a.column, a.reason) for a in accepted] == [("department", reason)]
+    assert spec.anonymization.accepted_columns() == ["department"]
+    # a column the policy drops cannot be published, accepted or not
+    data["anonymization"]["columns"] = {**data["anonymization"]["columns"], "department": "drop"}
+    assert "accepted_quasi_identifiers: department would be dropped" in problems(data)
 
 
 def test_columns_the_spec_names_must_be_in_its_dictionary():

@@ -12,7 +12,17 @@ from fastapi.staticfiles import StaticFiles
 
 from api.core.config import get_settings
 from api.db import DatabaseUnavailable, open_database
-from api.routes import approvals, data_json, datasets, dcat, downloads, portal
+from api.portal.usage import UsageMiddleware
+from api.routes import (
+    approvals,
+    data_json,
+    datasets,
+    dcat,
+    downloads,
+    portal,
+    portal_admin,
+    portal_subscriptions,
+)
 from api.routes import quality as quality_routes
 
 # the portal's stylesheet, scripts and vendored front-end libraries
@@ -30,6 +40,8 @@ async def lifespan(app: FastAPI):
     try:
         yield
     finally:
+        if getattr(app.state, "usage", None) is not None:
+            await app.state.usage.close()
         await app.state.database.close()
 
 
@@ -60,6 +72,7 @@ def create_app() -> FastAPI:
         version="1.0.0",
         lifespan=lifespan,
     )
+    app.add_middleware(UsageMiddleware)
     app.add_exception_handler(DatabaseUnavailable, database_unavailable)
     app.add_exception_handler(psycopg.OperationalError, database_failed)
     app.include_router(datasets.router)
@@ -69,6 +82,8 @@ def create_app() -> FastAPI:
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
     app.include_router(portal.router)
+    app.include_router(portal_subscriptions.router)
+    app.include_router(portal_admin.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", tags=["meta"], summary="Liveness")

@@ -20,8 +20,8 @@ SELECT DISTINCT ON (v.slug) v.slug, d.title_en, d.title_fr, d.spec, v.version, v
   FROM catalog.versions v
   JOIN catalog.datasets d ON d.slug = v.slug
   LEFT JOIN catalog.search_documents s ON s.slug = v.slug
-  LEFT JOIN (SELECT slug, count(*) AS downloads FROM catalog.usage_events
-              WHERE format IS NOT NULL GROUP BY slug) u ON u.slug = v.slug
+  LEFT JOIN (SELECT slug, count(*) AS downloads FROM catalog.usage_log
+              WHERE kind = 'download' GROUP BY slug) u ON u.slug = v.slug
  WHERE {condition}
  ORDER BY v.slug, v.version DESC
 """
@@ -43,28 +43,15 @@ async def search_published_async(conn: psycopg.AsyncConnection, *,
         return await cur.fetchall()
 
 
-async def usage_counts_async(conn: psycopg.AsyncConnection, *, slug: str,
-                             days: int = 30) -> dict[str, int]:
-    """Downloads (events with a format) and other requests of a dataset over the last days."""
-    async with conn.cursor() as cur:
-        await cur.execute(
-            "SELECT count(*) FILTER (WHERE format IS NOT NULL),"
-            " count(*) FILTER (WHERE format IS NULL)"
-            " FROM catalog.usage_events WHERE slug = %s"
-            " AND at > now() - make_interval(days => %s)", (slug, days))
-        row = await cur.fetchone()
-    downloads, other = row if row else (0, 0)
-    return {"downloads": downloads, "api_calls": other}
-
-
 async def version_review_async(conn: psycopg.AsyncConnection, *, slug: str,
                                version: int) -> dict[str, Any] | None:
     """What was reviewed before a version was published: its candidate's anonymization
-    report, checks and Dagster run, and the reviewers' decisions in order."""
+    report, checks and Dagster run, the reviewers' decisions in order, and the
+    provenance stored with the version (migration 0007)."""
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "SELECT c.id AS candidate_id, c.anonymization, c.checks, c.dagster_run_id,"
-            " c.created_at,"
+            " c.created_at, v.provenance,"
             " coalesce((SELECT jsonb_agg(jsonb_build_object('role', a.role, 'reviewer',"
             "   a.reviewer, 'decision', a.decision, 'decided_at', a.decided_at)"
             "   ORDER BY a.id) FROM catalog.approvals a WHERE a.candidate_id = c.id),"

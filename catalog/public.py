@@ -15,7 +15,7 @@ _LIST_PUBLISHED = (
     " ORDER BY v.slug, v.version DESC")
 _GET_DATASET = "SELECT slug, title_en, title_fr, spec FROM catalog.datasets WHERE slug = %s"
 _VERSION_COLUMNS = ("slug, version, table_name, row_count, columns, quality, dictionary, dcat,"
-                    " files, published_at")
+                    " files, published_at, provenance")
 _LIST_VERSIONS = (f"SELECT {_VERSION_COLUMNS} FROM catalog.versions WHERE slug = %s"
                   " ORDER BY version DESC")
 _LATEST_VERSION_NUMBER = "SELECT max(version) FROM catalog.versions WHERE slug = %s"
@@ -66,7 +66,7 @@ def list_all_versions(conn: psycopg.Connection) -> list[dict[str, Any]]:
     """Every published version of every dataset (what the DCAT catalogue describes)."""
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(
-            "SELECT slug, version, row_count, columns, dcat, files, published_at"
+            "SELECT slug, version, row_count, columns, dcat, files, published_at, provenance"
             " FROM catalog.versions ORDER BY slug, version"
         ).fetchall()
 

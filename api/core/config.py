@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     # the published files (CIVIC_PUBLISHED_DIR); `<var dir>/published` when unset
     published_dir: Path | None = None
 
+    # the portal's mails (subscription confirmations): CIVIC_SMTP_HOST, _PORT, _FROM, as
+    # the pipeline's; no host: nothing is sent and the page says so
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "open.data@localhost"
+    # subscription requests one client may make per hour (per API worker process)
+    subscribe_per_hour: int = 5
+    # the portal's admin pages (usage): HTTP Basic, any user name, this password
+    # (CIVIC_ADMIN_TOKEN); unset: the admin pages are off (404)
+    admin_token: str | None = None
+
     # how the DCAT catalogue describes itself (CIVIC_CATALOG_TITLE_EN, ...)
     catalog_title_en: str = "City of Riverton Open Data"
     catalog_title_fr: str = "Données ouvertes de la Ville de Riverton"

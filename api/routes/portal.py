@@ -37,6 +37,7 @@ from api.query.params import parse_query
 from api.query.schema import TEMPORAL_TYPES, TableSchema, table_schema
 from api.query.sorting import total_order
 from catalog import portal, public
+from catalog.usage_log import dataset_usage_async
 
 router = APIRouter(tags=["portal"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -217,7 +218,7 @@ async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: Se
         "anonymization": anonymization_summary((review or {}).get("anonymization") or {},
                                                spec.get("anonymization") or {}, t),
         "review": review or {},
-        "usage": await portal.usage_counts_async(db, slug=slug),
+        "usage": await dataset_usage_async(db, slug=slug),
         "charts": await _charts(db, schema, dictionary, t),
         "map_url": (f"/datasets/{slug}/versions/{latest['version']}/data?format=geojson"
                     f"&limit={MAP_ROWS}") if schema.spatial else None,

@@ -20,6 +20,21 @@ DO $$ BEGIN
         EXECUTE 'GRANT SELECT ON catalog.search_documents TO {role}';
     END IF;
 END $$;
+-- subscriptions: the API takes, confirms and deletes them (migration 0008 on)
+DO $$ BEGIN
+    IF to_regclass('catalog.subscriptions') IS NOT NULL THEN
+        EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON catalog.subscriptions TO {role}';
+    END IF;
+END $$;
+-- usage: the API writes its usage log and reads it back for the pages (0009 on); the
+-- day's salt only through catalog.usage_salt
+DO $$ BEGIN
+    IF to_regclass('catalog.usage_log') IS NOT NULL THEN
+        EXECUTE 'GRANT SELECT, INSERT ON catalog.usage_log TO {role}';
+        EXECUTE 'REVOKE ALL ON catalog.usage_salts FROM {role}';
+        EXECUTE 'GRANT EXECUTE ON FUNCTION catalog.usage_salt(date) TO {role}';
+    END IF;
+END $$;
 REVOKE INSERT ON catalog.approvals FROM {role};
 -- The approval functions run with their owner's rights: no one else calls them unless
 -- granted below (stated here too because a dump restored without privileges loses it)

@@ -9,9 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
-from metadata.dcat.model import CatalogInfo, Distribution, PublishedDataset, _as_datetime
+from metadata.dcat.model import (
+    CatalogInfo,
+    Distribution,
+    PublishedDataset,
+    PublishedVersion,
+    _as_datetime,
+)
 from metadata.dcat.uris import (
     _base,
     catalog_uri,
@@ -284,6 +290,40 @@ def _describe(graph: Graph, subject: URIRef, dataset: PublishedDataset, base_url
     _languages(graph, subject, meta.languages)
 
 
+def _provenance(graph: Graph, node: URIRef, version: PublishedVersion) -> None:
+    """PROV-O for one version: the publication that generated it (its runs, code version,
+    dbt models) and the source files it was derived from, each named by its SHA-256."""
+    provenance = version.provenance
+    if not provenance:
+        return
+    graph.bind("prov", PROV)
+    activity = URIRef(f"{node}#publication")
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, RDFS.label, Literal(f"Publication of version {version.version}")))
+    graph.add((activity, PROV.endedAtTime, _datetime_literal(version.published_at)))
+    graph.add((node, PROV.wasGeneratedBy, activity))
+    for key, label in (("publish_run_id", "Dagster run (publication)"),
+                       ("candidate_run_id", "Dagster run (candidate)"),
+                       ("code_version", "code version")):
+        if provenance.get(key):
+            graph.add((activity, RDFS.comment, Literal(f"{label}: {provenance[key]}")))
+    for model in provenance.get("dbt_models") or []:
+        graph.add((activity, RDFS.comment, Literal(f"dbt model: {model}")))
+    for source in provenance.get("sources") or []:
+        digest = source.get("sha256")
+        if not digest or not re.fullmatch(r"[0-9a-f]{64}", str(digest)):
+            continue
+        entity = URIRef(f"urn:sha256:{digest}")
+        graph.add((entity, RDF.type, PROV.Entity))
+        if source.get("name"):
+            graph.add((entity, RDFS.label, Literal(str(source["name"]))))
+        if source.get("ingested_at"):
+            graph.add((entity, PROV.generatedAtTime,
+                       _datetime_literal(_as_datetime(source["ingested_at"]))))
+        graph.add((node, PROV.wasDerivedFrom, entity))
+        graph.add((activity, PROV.used, entity))
+
+
 def _add_dataset(
     graph: Graph,
     dataset: PublishedDataset,
@@ -331,6 +371,7 @@ def _add_dataset(
         graph.add((node, DCTERMS.modified, _datetime_literal(version.published_at)))
         if previous is not None:
             graph.add((node, DCAT.previousVersion, previous))
+        _provenance(graph, node, version)
         for dist in version.distributions:
             _distribution(
                 graph,

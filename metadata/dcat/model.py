@@ -43,6 +43,8 @@ class PublishedVersion:
     row_count: int | None = None
     distributions: tuple[Distribution, ...] = ()
     column_names: tuple[str, ...] = ()
+    # catalog.versions.provenance: source files, dbt models, runs, code version
+    provenance: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -172,6 +174,7 @@ def published_dataset_from_records(
                 row_count=row.get("row_count"),
                 distributions=_distributions(spec.slug, number, row.get("files")),
                 column_names=_column_names(row.get("columns")),
+                provenance=row.get("provenance") or None,
             )
         )
     dataset = PublishedDataset(

@@ -7,6 +7,8 @@ page and the dashboard to CIVIC_SCREENSHOTS_DIR (`make screenshots`: var/screens
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -14,8 +16,13 @@ import pytest
 
 from catalog.database import libpq_url
 from civic_assets.publish.publication import publish_candidate
-from tests.api.published_data import approved_candidate, requests_frame, service_requests_spec
-from tests.helpers import PROJECT_ROOT
+from tests.api.published_data import (
+    SLUG,
+    approved_candidate,
+    requests_frame,
+    service_requests_spec,
+)
+from tests.helpers import PROJECT_ROOT, running_api, smtp_server
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +37,7 @@ MAP_ROWS = 30
 
 
 @pytest.fixture(scope="module")
-def map_dataset(publication, database_url) -> str:
+def map_dataset(publication, database_url, tmp_path_factory) -> str:
     """A dataset whose latest version keeps its coordinates: the one with a map."""
     spec = service_requests_spec().model_copy(update={"slug": MAP_SLUG})
     with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
@@ -39,9 +46,26 @@ def map_dataset(publication, database_url) -> str:
             candidate_id = approved_candidate(conn, spec, requests_frame(500, MAP_ROWS,
                                                                          coordinates=True),
                                               table="portal_map_candidate")
+            # its own folder: the API tests list the shared one (its files are not
+            # downloaded here)
             publish_candidate(conn, spec, candidate_id,
-                              published_dir=publication.published_dir)
+                              published_dir=tmp_path_factory.mktemp("map_published"))
     return MAP_SLUG
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def portal(publication, inbox) -> Iterator[str]:
+    """The API as a real uvicorn process that mails through the test's SMTP server."""
+    with running_api(env={"CIVIC_PUBLISHED_DIR": str(publication.published_dir),
+                          "CIVIC_SMTP_HOST": inbox.host,
+                          "CIVIC_SMTP_PORT": str(inbox.port)}) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +96,8 @@ def _axe_violations(page) -> list[str]:
 
 
 def test_a_visitor_searches_reads_filters_switches_language_and_downloads(
-        api, browser, map_dataset, shots, tmp_path):
+        portal, browser, map_dataset, shots, tmp_path):
+    api = portal
     context = browser.new_context(locale="en-CA", accept_downloads=True,
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -98,18 +123,21 @@ def test_a_visitor_searches_reads_filters_switches_language_and_downloads(
     statuses = page.locator("table.data tbody tr td:nth-child(3)").all_inner_texts()
     assert statuses and set(statuses) == {"closed"}
 
-    with page.expect_download() as download_info:
-        page.click("a[href$='/data.csv'][download]")
-    saved = tmp_path / "data.csv"
-    download_info.value.save_as(saved)
-    assert saved.read_text(encoding="utf-8").startswith("request_id,")
-
     page.click("#language-switch")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("#preview-heading").inner_text() == "Aperçu"
     # the filter is kept across the switch, and the choice is remembered on the next page
     assert "status=closed" in page.url
+    # a download from the page: the file the catalogue describes
+    page.goto(f"{api}/portal/datasets/{SLUG}")
+    with page.expect_download() as download_info:
+        page.click("a[href$='/data.csv'][download]")
+    saved = tmp_path / "data.csv"
+    download_info.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("request_id,")
+    assert page.locator("html").get_attribute("lang") == "fr"
+
     page.goto(f"{api}/")
     assert page.locator("h1").inner_text() == "Catalogue"
     assert "jeux de données" in page.locator("#results-heading").inner_text()
@@ -117,7 +145,8 @@ def test_a_visitor_searches_reads_filters_switches_language_and_downloads(
     context.close()
 
 
-def test_the_dashboard_shows_its_figures(api, browser, map_dataset, shots):
+def test_the_dashboard_shows_its_figures(portal, browser, map_dataset, shots):
+    api = portal
     context = browser.new_context(locale="en-CA", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{api}/dashboard")
@@ -128,7 +157,8 @@ def test_the_dashboard_shows_its_figures(api, browser, map_dataset, shots):
     context.close()
 
 
-def test_pages_fit_a_phone(api, browser, map_dataset, shots):
+def test_pages_fit_a_phone(portal, browser, map_dataset, shots):
+    api = portal
     context = browser.new_context(locale="fr-CA", viewport={"width": 375, "height": 740},
                                   is_mobile=True)
     page = context.new_page()
@@ -139,3 +169,21 @@ def test_pages_fit_a_phone(api, browser, map_dataset, shots):
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.screenshot(path=str(shots / name), full_page=False)
     context.close()
+
+
+def test_a_visitor_subscribes_and_confirms_through_the_mailed_link(portal, browser,
+                                                                    map_dataset, inbox):
+    context = browser.new_context(locale="en-CA")
+    page = context.new_page()
+    page.goto(f"{portal}/portal/datasets/{map_dataset}")
+    page.fill("#subscribe-email", "resident@example.org")
+    page.click("#subscribe button")
+    assert "Check your inbox" in page.locator("#message").inner_text()
+    assert _axe_violations(page) == []
+    mails = inbox.to("resident@example.org")
+    assert len(mails) == 1
+    link = re.search(r"https?://\S+/confirm", mails[0].get_content()).group(0)
+    page.goto(link)
+    assert "Subscription confirmed" in page.locator("#message").inner_text()
+    context.close()
+

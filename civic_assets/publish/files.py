@@ -1,11 +1,11 @@
-"""The immutable files of a published version: CSV, JSON, XML, GeoJSON, Excel, and the
-`datapackage.json` that describes the CSV.
+"""The immutable files of a published version: CSV, JSON, XML, GeoJSON, Excel, Parquet,
+and the `datapackage.json` that describes them.
 
 Rows are streamed out of PostgreSQL (COPY for the CSV, a server-side cursor read in
 chunks for the others), so a million-row version is never held in memory, and every
-file is hashed while it is written. Everything lands in a staging folder beside its
-final place; `publishing.py` renames it into place only once the version's transaction
-has committed, so the public never sees a half-written folder.
+file is hashed while it is written (or just after, for the zipped and columnar ones).
+Everything lands in a staging folder beside its final place; `publication.py` renames
+it into place once every file is written (see there why that is safe).
 
 Layout: `<published dir>/<slug>/v<N>/data.<ext>`; the published dir is
 `$CIVIC_PUBLISHED_DIR`, else `<var dir>/published`. catalog.versions.files holds, per
@@ -21,7 +21,7 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +33,8 @@ import psycopg
 from psycopg import sql
 
 from catalog.database import PROJECT_ROOT
+from catalog.rows import one_row
+from civic_assets.publish import parquet
 from civic_assets.publish import xlsx as xlsx_stream
 from civic_assets.tables import table_columns
 from metadata.datapackage import build_datapackage
@@ -40,7 +42,7 @@ from metadata.dcat import FILE_FORMATS
 from metadata.spatial import GEOMETRY_NAMES, LATITUDE_NAMES, LONGITUDE_NAMES, bbox_from_frame
 from metadata.specs import DatasetSpec
 
-FORMATS = ("csv", "json", "xml", "geojson", "xlsx")
+FORMATS = ("csv", "json", "xml", "geojson", "xlsx", "parquet")
 MEDIA_TYPES = {fmt: FILE_FORMATS[fmt][0] for fmt in FORMATS}
 # an Excel sheet holds 1,048,576 rows, one of which is the header
 XLSX_MAX_ROWS = 1_048_575
@@ -51,6 +53,7 @@ _DATETIME_TYPES = {
     "timestamp with time zone", "timestamp without time zone", "date",
     "time with time zone", "time without time zone",
 }
+_VERSION_FOLDER = re.compile(r"v(\d+)")
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 # characters XML 1.0 cannot carry at all, even escaped
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -149,7 +152,7 @@ class _Source:
 
     def text_values(self, *, xml_escaped: bool = False) -> list[sql.Composable]:
         """Every column as text, dates and times in ISO 8601 (what Table Schema reads)."""
-        expressions = []
+        expressions: list[sql.Composable] = []
         for name, dtype in self.columns:
             column = sql.SQL("t.{}").format(sql.Identifier(name))
             if dtype in _DATETIME_TYPES:
@@ -170,7 +173,7 @@ class _Source:
             for value, name in zip(self.text_values(), self.names, strict=True))
 
 
-def _chunks(conn: psycopg.Connection, query: sql.Composable) -> Iterator[list[tuple]]:
+def _chunks(conn: psycopg.Connection, query: sql.Composed) -> Iterator[list[tuple]]:
     # a named cursor keeps the rows on the server and hands them over FETCH_ROWS at a time
     with conn.cursor(name="civic_export") as cursor:
         cursor.execute(query)
@@ -230,8 +233,16 @@ def _write_xml(conn: psycopg.Connection, source: _Source, out: _HashingFile) -> 
     out.write("</records>\n")
 
 
-def _coordinate_columns(source: _Source) -> tuple[str, ...] | None:
-    """(geometry,) or (latitude, longitude) column names, or None when there are none."""
+def _coordinate_columns(source: _Source,
+                        declared_geometry: Collection[str] = ()) -> tuple[str, ...] | None:
+    """(geometry,) or (latitude, longitude) column names, or None when there are none.
+
+    A geometry column is a text column the dictionary types `geometry`, or one named
+    like a geometry (GEOMETRY_NAMES); it holds WKT, optionally EWKT with an SRID.
+    """
+    for name, dtype in source.columns:
+        if name in declared_geometry and dtype == "text":
+            return (name,)
     by_lower = {name.lower(): (name, dtype) for name, dtype in source.columns}
     for candidate in GEOMETRY_NAMES:
         found = by_lower.get(candidate)
@@ -253,9 +264,13 @@ def _number(value: Any) -> float | None:
 
 
 def _point_geometries(rows: list[tuple]) -> tuple[list[str | None], pd.DataFrame]:
-    geometries, latitudes, longitudes = [], [], []
+    geometries: list[str | None] = []
+    latitudes, longitudes = [], []
     for _, lat, lon in rows:
         lat, lon = _number(lat), _number(lon)
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            # RFC 7946 positions are WGS 84 longitude, latitude: anything else is no place
+            lat = lon = None
         latitudes.append(lat)
         longitudes.append(lon)
         if lat is None or lon is None:
@@ -266,16 +281,45 @@ def _point_geometries(rows: list[tuple]) -> tuple[list[str | None], pd.DataFrame
     return geometries, frame
 
 
+_EWKT_SRID = re.compile(r"^\s*SRID=(\d+);\s*", re.IGNORECASE)
+
+
+def _to_wgs84(shapes: Any, srid: int) -> Any:
+    import numpy as np
+    import pyproj
+    import shapely
+
+    transformer = pyproj.Transformer.from_crs(srid, 4326, always_xy=True)
+    return shapely.transform(
+        shapes, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
 def _wkt_geometries(rows: list[tuple]) -> tuple[list[str | None], pd.DataFrame]:
+    """GeoJSON geometries of WKT/EWKT values: in EPSG:4326 (an EWKT SRID is reprojected),
+    polygons wound counter-clockwise outside and clockwise inside (RFC 7946, 3.1.6)."""
     import numpy as np
     import shapely
 
-    texts = np.array(
-        [re.sub(r"^\s*SRID=\d+;\s*", "", v) if isinstance(v, str) else None for _, v in rows],
-        dtype=object)
-    shapes = shapely.from_wkt(texts, on_invalid="ignore")
+    texts: list[str | None] = []
+    srids: list[int] = []
+    for _, value in rows:
+        srid = 4326
+        if isinstance(value, str):
+            found = _EWKT_SRID.match(value)
+            if found:
+                srid, value = int(found.group(1)), value[found.end():]
+            texts.append(value)
+        else:
+            texts.append(None)
+        srids.append(srid)
+    shapes = shapely.from_wkt(np.array(texts, dtype=object), on_invalid="ignore")
+    codes = np.array(srids)
+    for srid in set(srids) - {4326}:
+        chosen = codes == srid
+        shapes[chosen] = _to_wgs84(shapes[chosen], srid)
     # GeoJSON has no empty point; an empty or unreadable shape is a null geometry
     shapes[shapely.is_empty(shapes) | shapely.is_missing(shapes)] = None
+    shapes = shapely.orient_polygons(shapes, exterior_cw=False)
     geometries = list(shapely.to_geojson(shapes))
     return geometries, pd.DataFrame({"geometry": shapes})
 
@@ -324,6 +368,10 @@ def _excel_cell(name: str, dtype: str) -> sql.Composable:
         value = sql.SQL("CASE WHEN {c}::double precision = ANY ('{{NaN,Infinity,-Infinity}}')"
                         " THEN NULL ELSE {c}::text END").format(c=column)
         return sql.SQL("coalesce('<c><v>' || {} || '</v></c>', '<c/>')").format(value)
+    if dtype == "boolean":
+        return sql.SQL("CASE WHEN {c} THEN '<c t=\"b\"><v>1</v></c>'"
+                       " WHEN NOT {c} THEN '<c t=\"b\"><v>0</v></c>' ELSE '<c/>' END"
+                       ).format(c=column)
     if dtype.startswith("timestamp"):
         # Excel dates are days since 1899-12-30; timestamptz is written as UTC wall time
         serial = sql.SQL("(extract(epoch from {}) / 86400.0 + 25569)::text").format(column)
@@ -343,7 +391,7 @@ def _write_xlsx(conn: psycopg.Connection, source: _Source, path: Path, sheet: st
     cells = [_excel_cell(name, dtype) for name, dtype in source.columns]
     row = sql.SQL(" || ").join([sql.Literal("<row>"), *cells, sql.Literal("</row>")])
     query = sql.SQL("SELECT {} FROM {}{}").format(row, source.target, source.order)
-    count = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(source.target)).fetchone()[0]
+    count = one_row(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(source.target)))[0]
 
     def rows_xml() -> Iterator[str]:
         yield xlsx_stream.header_row(source.names)
@@ -352,6 +400,37 @@ def _write_xlsx(conn: psycopg.Connection, source: _Source, path: Path, sheet: st
 
     xlsx_stream.write_workbook(path, sheet_name=sheet, column_count=len(source.columns),
                                row_count=count + 1, rows_xml=rows_xml())
+
+
+def _write_parquet(conn: psycopg.Connection, source: _Source, path: Path, *,
+                   descriptions: dict[str, str], metadata: dict[str, Any]) -> None:
+    query = sql.SQL("SELECT {} FROM {}{}").format(
+        parquet.select_columns(source.columns), source.target, source.order)
+    parquet.write_parquet(_chunks(conn, query),
+                          parquet.arrow_schema(source.columns, descriptions), path,
+                          metadata=metadata)
+
+
+def _dictionary_columns(dictionary: dict[str, Any] | None) -> list[dict[str, Any]]:
+    columns = (dictionary or {}).get("columns") or []
+    return [column for column in columns if isinstance(column, dict) and column.get("name")]
+
+
+def _declared(dictionary: dict[str, Any] | None, column_type: str) -> set[str]:
+    """The columns the data dictionary gives `column_type`."""
+    return {c["name"] for c in _dictionary_columns(dictionary) if c.get("type") == column_type}
+
+
+def _descriptions(dictionary: dict[str, Any] | None) -> dict[str, str]:
+    """Each column's description, English then French, as the dictionary gives them."""
+    found = {}
+    for column in _dictionary_columns(dictionary):
+        texts = column.get("description") or {}
+        text = " / ".join(t for t in (texts.get("en"), texts.get("fr")) if t) \
+            if isinstance(texts, dict) else str(texts)
+        if text:
+            found[column["name"]] = text
+    return found
 
 
 # ---------------------------------------------------------------------------- bbox
@@ -363,9 +442,9 @@ def temporal_coverage(conn: psycopg.Connection, spec: DatasetSpec,
     column = spec.validation.timestamp_column
     if not column or column not in {name for name, _ in table_columns(conn, "published", table)}:
         return None
-    first, last = conn.execute(sql.SQL("SELECT min({c})::date, max({c})::date FROM published.{t}")
-                               .format(c=sql.Identifier(column), t=sql.Identifier(table))
-                               ).fetchone()
+    first, last = one_row(conn.execute(
+        sql.SQL("SELECT min({c})::date, max({c})::date FROM published.{t}")
+        .format(c=sql.Identifier(column), t=sql.Identifier(table))))
     if first is None:
         return None
     return {"start": first.isoformat(), "end": last.isoformat()}
@@ -432,7 +511,7 @@ def write_version_files(
             writer(conn, source, out)
         record(fmt, out.bytes, out.sha256)
 
-    coordinates = _coordinate_columns(source)
+    coordinates = _coordinate_columns(source, _declared(dictionary, "geometry"))
     if coordinates is None:
         result.skipped["geojson"] = (
             "the data has no coordinates (latitude/longitude or a WKT geometry column)")
@@ -451,23 +530,46 @@ def write_version_files(
         _write_xlsx(conn, source, folder / "data.xlsx", spec.slug)
         record("xlsx", *_hash_file(folder / "data.xlsx"))
 
+    _write_parquet(conn, source, folder / "data.parquet", descriptions=_descriptions(dictionary),
+                   metadata={"dataset": spec.slug, "version": version})
+    record("parquet", *_hash_file(folder / "data.parquet"))
+
     package = build_datapackage(
         spec,
-        {"version": version, "columns": columns, "files": {"csv": result.files["csv"]},
+        {"version": version, "columns": columns, "files": result.files,
          "published_at": published_at},
         dictionary=dictionary or None,
         csv_path_or_url="data.csv",
+        other_files={fmt: Path(info["path"]).name for fmt, info in result.files.items()
+                     if fmt != "csv"},
     )
     (folder / DATAPACKAGE_NAME).write_text(
         json.dumps(package, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return result
 
 
-def install_version_folder(staging: Path, final: Path) -> None:
-    """Rename a committed version's staging folder into its final place.
+def remove_interrupted_publications(dataset_folder: Path, *, next_version: int) -> list[Path]:
+    """Remove what publications that never committed left in a dataset's folder: staging
+    folders, and version folders from `next_version` on (no catalogued version owns
+    them). Only safe under the dataset's publication lock; returns what was removed."""
+    if not dataset_folder.is_dir():
+        return []
+    removed = []
+    for entry in dataset_folder.iterdir():
+        number = _VERSION_FOLDER.fullmatch(entry.name)
+        stale = (entry.name.startswith(".v") and (entry.name.endswith(".staging")
+                                                  or ".orphan-" in entry.name))
+        if stale or (number and int(number.group(1)) >= next_version):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
-    The catalogue has just recorded this version, so a folder already there belongs to
-    no catalogued version (left by a database that was reset): it is replaced.
+
+def install_version_folder(staging: Path, final: Path) -> None:
+    """Rename a version's complete staging folder into its final place.
+
+    The version is about to be recorded, so a folder already there belongs to no
+    catalogued version (left by a database that was reset): it is replaced.
     """
     if final.exists():
         orphan = final.with_name(f".{final.name}.orphan-{os.getpid()}")

@@ -1,6 +1,6 @@
-"""Publishing an approved candidate: a new immutable version table, and the dataset's
-view in `published` swapped to it, all in one transaction; then the version's files
-(every format, see exports.py) moved into place once that transaction committed."""
+"""Publishing an approved candidate: a new immutable version table, the dataset's view in
+`published` swapped to it, and the version's files (every format, see files.py) moved
+into place, all as one transaction."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from catalog.versions import next_version, record_version
 from civic_assets.publish.files import (
     install_version_folder,
     published_root,
+    remove_interrupted_publications,
     temporal_coverage,
     version_folder,
     write_version_files,
@@ -74,9 +75,13 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
     The version table, the view swap and the catalogue rows commit together or not at
     all, so the public never sees a half-published version and the previous one keeps
     being served on failure. The files are written into a staging folder during that
-    transaction and renamed into `<published_dir>/<slug>/v<N>` only after it committed;
-    on failure the staging folder is removed. So the caller's connection must be idle
-    (no transaction of its own open), that the commit here is a real one.
+    transaction and renamed, complete, into `<published_dir>/<slug>/v<N>` just before
+    the commit: the API serves only what the catalogue records, so the folder is not
+    public until the commit, and a committed version always has its files. On failure
+    the folder is removed; a process killed on the way leaves a staging or uncatalogued
+    version folder, which the next publication of the dataset removes. The caller's
+    connection must be idle (no transaction of its own open), that the commit here is a
+    real one.
     """
     if conn.info.transaction_status != TransactionStatus.IDLE:
         # nested in the caller's transaction, our commit would only be a savepoint: the
@@ -86,6 +91,7 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
             "back first")
     root = published_dir or published_root()
     staging: Path | None = None
+    installed: Path | None = None
     committed = False
     try:
         with conn.transaction():
@@ -98,6 +104,9 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
                 raise ApprovalError(
                     f"candidate {candidate_id} belongs to '{candidate.slug}', not '{spec.slug}'")
             version = next_version(conn, slug=spec.slug)
+            # under the lock, any folder no catalogued version owns was left by a
+            # publication that died (killed, or its machine lost) before its commit
+            remove_interrupted_publications(root / spec.slug, next_version=version)
             table = version_table_name(spec.slug, version)
             conn.execute(sql.SQL("CREATE TABLE published.{} AS SELECT * FROM review.{}").format(
                 sql.Identifier(table), sql.Identifier(candidate.table_name)))
@@ -129,11 +138,17 @@ def publish_candidate(conn: psycopg.Connection, spec: DatasetSpec, candidate_id:
                            table_name=table, files=exported.files)
             upsert_dataset(conn, slug=spec.slug, title_en=spec.title.en, title_fr=spec.title.fr,
                            spec=spec.model_dump(mode="json"))
+            installed = version_folder(root, spec.slug, version)
+            install_version_folder(staging, installed)
         committed = True
     finally:
-        if not committed and staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-    install_version_folder(staging, version_folder(root, spec.slug, version))
+        if not committed:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            # a connection lost during COMMIT may have committed: then the folder is the
+            # version's, and if not, the next publication removes it
+            if installed is not None and not conn.broken:
+                shutil.rmtree(installed, ignore_errors=True)
     return PublishedVersion(spec.slug, version, candidate.id, table, candidate.row_count,
                             files=exported.files, skipped_formats=exported.skipped,
                             bbox=exported.bbox)

@@ -15,6 +15,7 @@ from api.db import DatabaseUnavailable, open_database
 from api.portal.usage import UsageMiddleware
 from api.routes import (
     approvals,
+    ckan,
     data_json,
     datasets,
     dcat,
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(dcat.router)
     app.include_router(data_json.router)
+    app.include_router(ckan.router)
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
     app.include_router(portal.router)

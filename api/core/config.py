@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     pool_timeout: float = 3.0
     # the longest a query of the API may run; beyond it the request is answered 503
     statement_timeout_ms: int = 15_000
+    # the longest a CKAN datastore_search_sql query may run (answered 409, as CKAN does)
+    ckan_sql_timeout_ms: int = 10_000
     # API worker processes of `civic up` and `python -m api`; 0: sized from the CPU cores
     api_workers: int = 0
     # key of the data pages' cursor tokens (any string); unset: a fixed key, which still

@@ -6,9 +6,9 @@ replaced by the published tables they name, and generated again: what runs is wh
 checked. A table is a DataStore resource id (`"<uuid>"`, as CKAN clients write it), a
 dataset's name (its latest version) or a version table (`<slug>__v<N>`), optionally
 in schema `published`; any other schema, and any table or view that is not one of
-those (`pg_class`, `catalog.versions`…), is refused. Common table expressions are
-resolved with PostgreSQL's scoping (a WITH name is visible in its query and in the
-CTEs after it), so a CTE cannot lend its name to a system table elsewhere.
+those (a system table, a table of the catalogue…), is refused. Common table
+expressions are resolved with PostgreSQL's scoping (a WITH name is visible in its query
+and in the CTEs after it), so a CTE cannot lend its name to a system table elsewhere.
 
 This is the policy; the API's role (read-only, `published` only) and the READ ONLY
 transaction with a statement timeout it runs in are the guarantees.

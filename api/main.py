@@ -22,6 +22,7 @@ from api.routes import (
     downloads,
     portal,
     portal_admin,
+    portal_requests,
     portal_subscriptions,
 )
 from api.routes import quality as quality_routes
@@ -86,6 +87,7 @@ def create_app() -> FastAPI:
     app.include_router(portal.router)
     app.include_router(portal_subscriptions.router)
     app.include_router(portal_admin.router)
+    app.include_router(portal_requests.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", tags=["meta"], summary="Liveness")

@@ -221,7 +221,7 @@ async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: Se
         "usage": await dataset_usage_async(db, slug=slug),
         "charts": await _charts(db, schema, dictionary, t),
         "map_url": (f"/datasets/{slug}/versions/{latest['version']}/data?format=geojson"
-                    f"&limit={MAP_ROWS}") if schema.spatial else None,
+                    f"&limit={MAP_ROWS}") if (schema.coordinates or schema.geometry) else None,
         "map_rows": MAP_ROWS,
     })
 

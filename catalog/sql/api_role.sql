@@ -35,6 +35,13 @@ DO $$ BEGIN
         EXECUTE 'GRANT EXECUTE ON FUNCTION catalog.usage_salt(date) TO {role}';
     END IF;
 END $$;
+-- requests and feedback: taken, upvoted and answered through the API (0010 on)
+DO $$ BEGIN
+    IF to_regclass('catalog.dataset_requests') IS NOT NULL THEN
+        EXECUTE 'GRANT SELECT, INSERT, UPDATE ON catalog.dataset_requests,'
+                ' catalog.dataset_feedback TO {role}';
+    END IF;
+END $$;
 REVOKE INSERT ON catalog.approvals FROM {role};
 -- The approval functions run with their owner's rights: no one else calls them unless
 -- granted below (stated here too because a dump restored without privileges loses it)

@@ -119,10 +119,12 @@ def _text_masks(text: pd.Series, column: str, hints: frozenset[PiiKind],
     result.free_text = bool(
         len(values) and spread(free_text_share).sum() >= FREE_TEXT_MIN_SHARE * result.n_values
     )
-    # A handful of distinct values repeated over many rows is a category, not people.
+    # A handful of distinct values repeated over many rows is a category, not people; a
+    # column of place names holds streets and neighbourhoods named after people, not them.
     categorical = n >= 1000 and len(values) < 0.01 * n and not result.free_text
+    places = not result.free_text and pt.names_places(column)
     wanted = [k for k in TEXT_KINDS if (kinds is None or k in kinds)
-              and not (categorical and k is PiiKind.PERSON_NAME)]
+              and not ((categorical or places) and k is PiiKind.PERSON_NAME)]
     unique_masks = recognizers.kind_masks(values, wanted, hinted=hints)
 
     def add(kind: PiiKind, mask: np.ndarray) -> None:

@@ -101,6 +101,25 @@ NOT_A_PERSON = frozenset(
      "category", "facility", "building", "program", "service", "layer", "field", "column"}
 )
 ZIP_HINTS = frozenset({"zip", "zipcode"})
+# A structured column named for places holds places, however many are named after people
+# ("Carleton Green", "Laurier Avenue"), unless its name also says a person is in it.
+PLACE_COLUMN = frozenset(
+    {"street", "streetname", "rue", "road", "avenue", "neighbourhood", "neighborhood",
+     "quartier", "ward", "district", "borough", "arrondissement", "city", "ville", "town",
+     "municipality", "park", "parc", "place", "area", "zone", "region", "community", "nc",
+     "ncname", "council", "precinct", "facility", "building", "intersection"}
+)
+PERSON_IN_COLUMN = frozenset(
+    {"requester", "applicant", "complainant", "resident", "contact", "person", "owner",
+     "firstname", "lastname", "surname", "givenname", "fullname", "prenom", "caller",
+     "customer", "citizen", "employee", "inspector", "author", "user"}
+)
+
+
+def names_places(column: object) -> bool:
+    """Whether a column's name says its values are places, not people."""
+    tokens = column_tokens(column)
+    return bool(tokens & PLACE_COLUMN) and not tokens & PERSON_IN_COLUMN
 
 
 def column_tokens(column: object) -> frozenset[str]:

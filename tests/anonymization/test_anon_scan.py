@@ -38,6 +38,21 @@ def test_scan_of_clean_frame_finds_nothing(lookalikes):
     assert scan_residual_pii(lookalikes) == []
 
 
+def test_places_named_after_people_are_not_names_but_people_are():
+    # a few hundred published rows: too few for the column to count as a category
+    places = ["Carleton Green", "Laurier Heights", "Sandy Hill", "Lowertown"] * 60
+    people = ["Marie Tremblay", "Jan Kowalski", "Oluwaseun Adeyemi", "Sophie Lavoie"] * 60
+    df = pd.DataFrame({"neighbourhood": places, "StreetName": places, "ward": places,
+                       "resident_name": people, "requester_street": people})
+    found = {(f.column, f.kind) for f in scan_residual_pii(df)}
+    assert found == {("resident_name", PiiKind.PERSON_NAME),
+                     ("requester_street", PiiKind.PERSON_NAME)}
+    # running text about a place still has its names found
+    text = pd.DataFrame({"neighbourhood_notes": [
+        "Marie Tremblay called about the park in Carleton Green; she lives near it."] * 5})
+    assert {f.kind for f in scan_residual_pii(text)} == {PiiKind.PERSON_NAME}
+
+
 def test_scan_is_fast_on_a_million_rows():
     import time
 

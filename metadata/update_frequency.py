@@ -118,6 +118,18 @@ def expected_update_interval(
     return parse_update_frequency(update_frequency) or cron_interval(schedule)
 
 
+# a published dataset is late after this many of its update intervals (a grace period):
+# the published asset's Dagster freshness policy and the portal's flag use the same
+FRESHNESS_GRACE = 2
+
+
+def freshness_window(update_frequency: str | None = None,
+                     schedule: str | None = None) -> timedelta | None:
+    """How long after its latest publication a dataset is still fresh; None: no promise."""
+    interval = expected_update_interval(update_frequency, schedule)
+    return interval * FRESHNESS_GRACE if interval else None
+
+
 def describe_interval(interval: timedelta) -> str:
     """A frequency phrase for an interval, for messages ("updated daily")."""
     for word in ("hourly", "daily", "weekly", "monthly", "quarterly", "annually"):

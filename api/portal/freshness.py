@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from metadata.update_frequency import expected_update_interval
+from metadata.update_frequency import freshness_window
 
 
 @dataclass(frozen=True)
@@ -15,10 +15,11 @@ class Freshness:
 
 
 def freshness(spec: dict, published_at: datetime, now: datetime) -> Freshness:
-    """Overdue once the promised interval since the latest publication has passed."""
-    interval = expected_update_interval((spec.get("metadata") or {}).get("update_frequency"),
-                                        spec.get("schedule"))
-    if interval is None:
+    """Overdue once the freshness window (the promised interval and its grace, as the
+    published asset's Dagster freshness policy has it) since the latest publication passed."""
+    window = freshness_window((spec.get("metadata") or {}).get("update_frequency"),
+                              spec.get("schedule"))
+    if window is None:
         return Freshness("no_schedule", None)
-    due = published_at + interval
+    due = published_at + window
     return Freshness("overdue" if now > due else "fresh", due)

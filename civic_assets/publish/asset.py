@@ -7,10 +7,7 @@ from civic_assets.keys import candidate_key, published_key
 from civic_assets.publish.publication import publish_candidate, resolve_candidate_id
 from civic_assets.resources import CivicDatabase
 from metadata.specs import DatasetSpec
-from metadata.update_frequency import expected_update_interval
-
-# a published dataset is late after this many of its update intervals (a grace period)
-FRESHNESS_GRACE = 2
+from metadata.update_frequency import freshness_window
 
 
 class PublishConfig(dg.Config):
@@ -20,8 +17,7 @@ class PublishConfig(dg.Config):
 
 
 def build_published_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
-    interval = expected_update_interval(spec.metadata.update_frequency, spec.schedule)
-    window = interval * FRESHNESS_GRACE if interval else None
+    window = freshness_window(spec.metadata.update_frequency, spec.schedule)
 
     @dg.asset(
         key=published_key(spec.slug),

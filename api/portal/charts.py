@@ -28,7 +28,8 @@ def vertical_bars(chart: BarChart, *, width: int = 640, height: int = 220) -> st
     top = max(value for _, value in chart.bars) or 1
     plot_height, bottom = height - 40, height - 24
     step = width / len(chart.bars)
-    every = max(1, len(chart.bars) // 8)
+    # at most about seven labels, so they never run into each other on a phone
+    every = max(1, -(-len(chart.bars) // 7))
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(chart.title)}" preserveAspectRatio="xMidYMid meet">',
              f"<title>{escape(chart.title)}</title>"]

@@ -231,6 +231,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "map_note": {"en": "The first {n} records of the latest version, by their coordinates.",
                  "fr": "Les {n} premiers enregistrements de la dernière version, selon "
                        "leurs coordonnées."},
+    "choropleth_note": {"en": "Records per area ({column}): darker areas have more.",
+                        "fr": "Enregistrements par secteur ({column}) : plus la couleur est "
+                              "foncée, plus il y en a."},
     "charts": {"en": "Charts", "fr": "Graphiques"},
     "histogram_of": {"en": "Distribution of {name}", "fr": "Répartition de {name}"},
     "per_month": {"en": "{name} per month", "fr": "{name} par mois"},

@@ -11,12 +11,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import psycopg
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import AsyncDbDep, SettingsDep
 from api.portal import catalogue as catalogue_view
+from api.portal.areas import area_layer
 from api.portal.charts import BarChart
 from api.portal.dashboard import ON_TIME_HOURS, dashboard_figures
 from api.portal.dataset import anonymization_summary, api_examples, human_size, version_changes
@@ -196,6 +197,13 @@ async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: Se
     filters = [c for c in dictionary.get("columns") or []
                if c.get("allowed_values") and c["name"] in schema.columns]
     values = dict(request.query_params.multi_items())
+    areas = area_layer(spec, schema.names)
+    area_counts = None
+    if areas is not None:
+        groups = await fetch_groups(db, schema, parse_query(schema, [
+            ("group_by", areas.column), ("agg", "count")]), limit=5000, offset=0)
+        area_counts = {str(r[areas.column]): r["count"] for r in groups.rows
+                       if r[areas.column] is not None}
     return _render(request, "portal/dataset.html", lang, {
         "slug": slug, "spec": spec, "meta": meta, "latest": latest, "versions": versions,
         "title": bilingual({"en": dataset["title_en"], "fr": dataset["title_fr"]}, lang),
@@ -223,6 +231,7 @@ async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: Se
         "map_url": (f"/datasets/{slug}/versions/{latest['version']}/data?format=geojson"
                     f"&limit={MAP_ROWS}") if (schema.coordinates or schema.geometry) else None,
         "map_rows": MAP_ROWS,
+        "areas": areas, "area_counts": area_counts,
     })
 
 
@@ -248,3 +257,15 @@ async def dashboard(request: Request, db: AsyncDbDep) -> HTMLResponse:
             {"figures": s, "chart": BarChart(s.amount_column, s.per_department,
                                              horizontal=True)} for s in spending],
         "on_time_hours": ON_TIME_HOURS})
+
+
+@router.get("/portal/datasets/{slug}/boundaries.geojson")
+async def boundaries(slug: str, db: AsyncDbDep) -> FileResponse:
+    """The areas a dataset is aggregated to: the context and shapes of its choropleth."""
+    dataset = await public.get_dataset_async(db, slug=slug)
+    latest = await public.get_version_async(db, slug=slug) if dataset else None
+    layer = area_layer(dataset["spec"], [c["name"] for c in latest["columns"]]) \
+        if dataset and latest else None
+    if layer is None:
+        raise HTTPException(status_code=404, detail=f"'{slug}' is not aggregated to areas")
+    return FileResponse(layer.boundaries, media_type="application/geo+json")

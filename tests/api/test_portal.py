@@ -210,3 +210,17 @@ def test_provenance_is_stored_with_the_version_and_shown(client, database_url, t
     assert set(graph.objects(None, PROV.wasGeneratedBy))
     conforms, report = validate_dcat(graph)
     assert conforms, report
+
+
+def test_an_area_dataset_gets_a_choropleth_of_its_records_per_area(client, publication):
+    """Version 2 is aggregated to neighbourhoods: the page draws them from the spec's
+    boundaries file, with the count of records of each."""
+    page = client.get(f"/portal/datasets/{SLUG}", headers={"Accept-Language": "en"})
+    assert f'data-boundaries="/portal/datasets/{SLUG}/boundaries.geojson"' in page.text
+    frame = publication.frames[-1]
+    for name, count in frame["neighbourhood"].value_counts().items():
+        assert f'<tr><th scope="row">{name}</th><td>{count}</td></tr>' in page.text
+    shapes = client.get(f"/portal/datasets/{SLUG}/boundaries.geojson")
+    assert shapes.status_code == 200 and shapes.json()["type"] == "FeatureCollection"
+    assert client.get("/portal/datasets/no_such/boundaries.geojson").status_code == 404
+

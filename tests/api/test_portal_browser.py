@@ -6,6 +6,7 @@ page and the dashboard to CIVIC_SCREENSHOTS_DIR (`make screenshots`: var/screens
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 AXE = PROJECT_ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAP_SLUG = "portal_map_test"
+BOUNDARIES = PROJECT_ROOT / "civic_assets" / "reference" / "riverton_neighbourhoods.geojson"
 MAP_ROWS = 30
 
 
@@ -113,7 +115,9 @@ def test_a_visitor_searches_reads_filters_switches_language_and_downloads(
     page.click(f"a[href='/portal/datasets/{map_dataset}']")
     page.wait_for_selector("#map[data-features]")
     assert int(page.get_attribute("#map", "data-features")) == MAP_ROWS
-    assert page.locator("#map path.leaflet-interactive").count() == MAP_ROWS
+    # the points, over the neighbourhoods of the spec's boundaries as context
+    assert page.locator("#map path.leaflet-interactive").count() == MAP_ROWS + len(
+        json.loads(BOUNDARIES.read_text(encoding="utf-8"))["features"])
     assert _axe_violations(page) == []
     page.screenshot(path=str(shots / "dataset.png"), full_page=True)
 
@@ -137,6 +141,11 @@ def test_a_visitor_searches_reads_filters_switches_language_and_downloads(
     download_info.value.save_as(saved)
     assert saved.read_text(encoding="utf-8").startswith("request_id,")
     assert page.locator("html").get_attribute("lang") == "fr"
+    # version 2 is aggregated to neighbourhoods: a choropleth of its records per area
+    page.wait_for_selector("#map[data-features]")
+    assert int(page.get_attribute("#map", "data-features")) > 0
+    assert page.locator("#area-counts tbody tr").count() > 0
+    assert _axe_violations(page) == []
 
     page.goto(f"{api}/")
     assert page.locator("h1").inner_text() == "Catalogue"

@@ -4,6 +4,7 @@ import dagster as dg
 
 from catalog.approvals import ApprovalError
 from civic_assets.keys import candidate_key, published_key
+from civic_assets.publish.provenance import announce_publication
 from civic_assets.publish.publication import publish_candidate, resolve_candidate_id
 from civic_assets.resources import CivicDatabase
 from metadata.specs import DatasetSpec
@@ -36,6 +37,7 @@ def build_published_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
     def _published(context: dg.AssetExecutionContext, config: PublishConfig,
                    civic_db: CivicDatabase) -> dg.MaterializeResult:
         with civic_db.connect() as conn:
+            announce_publication(conn, run_id=context.run.run_id)
             try:
                 candidate_id = resolve_candidate_id(conn, spec, config.candidate_id)
                 version = publish_candidate(conn, spec, candidate_id)

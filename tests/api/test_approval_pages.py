@@ -118,3 +118,33 @@ def test_failed_checks_cannot_be_approved_but_can_be_rejected(client, conn):
         "token": token, "decision": "reject", "reviewer": "o", "comment": "fix the wards"})
     assert answer.status_code == 200 and "You rejected the candidate" in answer.text
     assert get_candidate(conn, cid).status == "rejected"
+
+
+def test_page_shows_accepted_quasi_identifiers_and_the_change_since_the_last_release(
+        client, conn):
+    reason = "Wards are electoral districts of tens of thousands of residents."
+    candidate_id = create_candidate(
+        conn, slug=SLUG, table_name="t", row_count=20, columns=[], preview=PREVIEW,
+        anonymization={
+            "rows_in": 25, "rows_out": 20, "steps": [],
+            "policy": {"k": 5, "accepted_quasi_identifiers": [
+                {"column": "ward", "reason": reason}]},
+            "release_change": {
+                "previous_version": 3,
+                "previous": {"rows": 1999, "k": 6, "marketer_risk": 0.125},
+                "current": {"rows": 2000, "k": 5, "marketer_risk": 0.1255},
+                "difference": {"added": 1, "removed": 0, "changed": 0,
+                               "records_singled_out": 1, "k": 5}}})
+    flag = "against version 3: 1 rows added, 0 removed; 1 of them in 1 class(es)"
+    record_checks(conn, candidate_id=candidate_id, passed=True, needs_attention=True,
+                  checks={"release_difference": {"passed": False, "blocking": False,
+                                                 "summary": flag,
+                                                 "details": {"flags": [flag]}}})
+    _, token = _request(conn, "data_owner", candidate_id=candidate_id)
+    html = unescape(client.get(f"/review/{token}").text)
+    assert f"ward</strong>: {reason}" in html
+    assert "Change from the published version 3" in html
+    assert re.search(r"<td>records</td><td>1,999</td><td>2,000</td>", html)
+    assert re.search(r"<td>marketer risk</td><td>0.1250</td><td>0.1255</td>", html)
+    assert "1 record(s) in classes that differ by fewer than 5 rows" in html
+    assert flag in html  # among the flags the reviewer must acknowledge

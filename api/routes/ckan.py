@@ -265,7 +265,8 @@ def _datastore_table(ctx: Context, wanted: str) -> datastore.DatastoreTable:
                     resource_id=resource_id(slug, DATASTORE_FORMAT),
                     table=version["table_name"],
                     columns=datastore.table_columns(ctx.db, version["table_name"]),
-                    dictionary=version.get("dictionary") or {})
+                    dictionary=version.get("dictionary") or {},
+                    row_count=version.get("row_count"))
     raise NotFound(f'Resource "{wanted}" was not found.')
 
 

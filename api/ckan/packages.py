@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,8 +50,10 @@ def ckan_time(moment: datetime) -> str:
 
 
 def organization_name(title: str) -> str:
-    """A CKAN name (lowercase letters, digits, - and _) for a publisher's name."""
-    return re.sub(r"[^a-z0-9_]+", "-", title.lower()).strip("-")[:100] or "publisher"
+    """A CKAN name (lowercase letters, digits, - and _) for a publisher's name; accents
+    are dropped, not the letters (Ville de Montréal → ville-de-montreal)."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_]+", "-", plain.lower()).strip("-")[:100] or "publisher"
 
 
 @dataclass(frozen=True)

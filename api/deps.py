@@ -36,7 +36,16 @@ async def get_async_db(request: Request) -> AsyncIterator[psycopg.AsyncConnectio
 
 DbDep = Annotated[psycopg.Connection, Depends(get_db, scope="function")]
 AsyncDbDep = Annotated[psycopg.AsyncConnection, Depends(get_async_db, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def current_settings(request: Request) -> Settings:
+    """The settings, without the thread-pool hop FastAPI makes for every sync dependency
+    (get_settings is sync); an override of get_settings (as tests make) still applies."""
+    override = request.app.dependency_overrides.get(get_settings)
+    return override() if override is not None else get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(current_settings)]
 
 
 def dataset_not_found(slug: str) -> HTTPException:

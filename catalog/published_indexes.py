@@ -29,11 +29,27 @@ def search_query() -> sql.Composed:
         sql.Literal(SEARCH_CONFIGURATION))
 
 
-def point_expression(coordinates: tuple[str, str]) -> sql.Composed:
-    """PostgreSQL's built-in point(longitude, latitude), as the spatial index holds it."""
-    longitude, latitude = coordinates
-    return sql.SQL("point({}::float8, {}::float8)").format(
-        sql.Identifier(longitude), sql.Identifier(latitude))
+# the two numbers of a WKT point ("POINT (x y)", "SRID=4326;POINT Z (x y z)"): a row
+# whose geometry is anything else has no point (NULL), never an error — so the digits are
+# bounded too, that no number matched can overflow a double
+_NUMBER = r"([-+]?(?:[0-9]{1,15}(?:[.][0-9]{0,17})?|[.][0-9]{1,17})(?:[eE][-+]?[0-9]{1,2})?)"
+WKT_POINT = (r"^\s*(?:SRID=[0-9]+;\s*)?POINT\s*(?:ZM|Z|M)?\s*\(\s*" + _NUMBER + r"\s+"
+             + _NUMBER)
+
+
+def point_expression(*, coordinates: tuple[str, str] | None = None,
+                     wkt: str | None = None) -> sql.Composed:
+    """PostgreSQL's built-in point(longitude, latitude), as the spatial index holds it:
+    from coordinate columns, or read out of a WKT point column."""
+    if coordinates is not None:
+        longitude, latitude = coordinates
+        return sql.SQL("point({}::float8, {}::float8)").format(
+            sql.Identifier(longitude), sql.Identifier(latitude))
+    if wkt is None:
+        raise ValueError("a point needs coordinate columns or a WKT column")
+    match = sql.SQL("regexp_match({}, {}, 'i')").format(sql.Identifier(wkt),
+                                                        sql.Literal(WKT_POINT))
+    return sql.SQL("point(({0})[1]::float8, ({0})[2]::float8)").format(match)
 
 
 def index_statements(schema: str, table: str, plan: IndexPlan) -> list[sql.Composed]:
@@ -49,9 +65,9 @@ def index_statements(schema: str, table: str, plan: IndexPlan) -> list[sql.Compo
     if plan.search:
         statements.append(sql.SQL("CREATE INDEX ON {} USING gin (({}))").format(
             target, search_document(plan.search)))
-    if plan.coordinates:
+    if plan.coordinates or plan.wkt_points:
         statements.append(sql.SQL("CREATE INDEX ON {} USING gist (({}))").format(
-            target, point_expression(plan.coordinates)))
+            target, point_expression(coordinates=plan.coordinates, wkt=plan.wkt_points)))
     return statements
 
 

@@ -11,9 +11,9 @@ and the query API writes its SQL with the very expressions those indexes cover.
   (`search_columns`),
   with the `simple` configuration (no stemming: the data is bilingual, and a word is
   found as written in either language).
-- spatial: for numeric latitude/longitude columns, a GiST index on PostgreSQL's built-in
-  `point(longitude, latitude)` (no PostGIS needed): bounding boxes, polygons and
-  distances are answered from it.
+- spatial: a GiST index on PostgreSQL's built-in `point(longitude, latitude)` (no PostGIS
+  needed), made from numeric latitude/longitude columns or from a WKT geometry column
+  whose values are points: bounding boxes, polygons and distances are answered from it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from metadata.specs import DictionaryColumn
 SEARCH_CONFIGURATION = "simple"
 NUMERIC_TYPES = ("integer", "number")
 TEMPORAL_TYPES = ("date", "datetime")
+_WKT_POINT = re.compile(r"^\s*(SRID=\d+;\s*)?POINT\b", re.IGNORECASE)
 _WKT = re.compile(r"^\s*(SRID=\d+;\s*)?(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|"
                   r"MULTIPOLYGON|GEOMETRYCOLLECTION)\b", re.IGNORECASE)
 
@@ -43,6 +44,8 @@ class IndexPlan:
     search: list[str] = field(default_factory=list)
     # (longitude, latitude)
     coordinates: tuple[str, str] | None = None
+    # a WKT geometry column of points, when there are no coordinate columns
+    wkt_points: str | None = None
 
 
 def _columns(dictionary: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -86,6 +89,21 @@ def coordinate_columns(dictionary: Mapping[str, Any]) -> tuple[str, str] | None:
     return longitude, latitude
 
 
+def wkt_point_column(dictionary: Mapping[str, Any]) -> str | None:
+    """The WKT geometry column, when its values are points (by the dictionary's
+    examples) and no latitude/longitude columns say where rows are."""
+    if coordinate_columns(dictionary) is not None:
+        return None
+    geometry = geometry_column(dictionary)
+    if geometry is None:
+        return None
+    entry = next(c for c in _columns(dictionary) if c["name"] == geometry)
+    examples = [e for e in entry.get("examples") or [] if e is not None]
+    if examples and all(isinstance(e, str) and _WKT_POINT.match(e) for e in examples):
+        return geometry
+    return None
+
+
 def _filterable_by_default(column: Mapping[str, Any], key_columns: set[str]) -> bool:
     return (column["type"] in TEMPORAL_TYPES or column.get("allowed_values") is not None
             or column["name"] in key_columns)
@@ -115,4 +133,5 @@ def index_plan(dictionary: Mapping[str, Any], *,
             filterable.append(name)
     return IndexPlan(primary_key=primary_key, filterable=filterable,
                      search=search_columns(dictionary),
-                     coordinates=coordinate_columns(dictionary))
+                     coordinates=coordinate_columns(dictionary),
+                     wkt_points=wkt_point_column(dictionary))

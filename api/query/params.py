@@ -23,7 +23,7 @@ from api.query.errors import QueryError
 from api.query.filters import Filter, parse_filter
 from api.query.schema import TableSchema
 from api.query.sorting import SortKey, parse_sort
-from api.query.spatial import SpatialFilter, parse_bbox, parse_near, parse_within
+from api.query.spatial import SpatialFilter, no_points, parse_bbox, parse_near, parse_within
 
 RESERVED = ("limit", "offset", "cursor", "sort", "fields", "q", "bbox", "within", "near",
             "group_by", "agg", "format")
@@ -101,9 +101,8 @@ def parse_query(schema: TableSchema, items: Iterable[tuple[str, str]]) -> DataQu
         raw = _single(parameter, grouped.get(parameter, []))
         if raw is not None:
             spatial.append(parse(raw))
-    if spatial and schema.coordinates is None:
-        raise QueryError(spatial[0].parameter, f"dataset '{schema.slug}' has no latitude and "
-                                               "longitude fields to filter on")
+    if spatial and not schema.points:
+        raise no_points(schema, spatial[0].parameter)
 
     group_by = parse_group_by(schema, _single("group_by", grouped.get("group_by", [])))
     aggregates = parse_aggregates(schema, _single("agg", grouped.get("agg", [])))

@@ -8,7 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from metadata.indexing import coordinate_columns, geometry_column, search_columns
+from metadata.indexing import (
+    coordinate_columns,
+    geometry_column,
+    search_columns,
+    wkt_point_column,
+)
 
 NUMERIC_TYPES = frozenset({"integer", "number"})
 TEMPORAL_TYPES = frozenset({"date", "datetime"})
@@ -33,6 +38,8 @@ class TableSchema:
     search: tuple[str, ...]
     coordinates: tuple[str, str] | None
     geometry: str | None
+    # the geometry column when it holds WKT points (and there are no coordinate columns)
+    wkt_points: str | None = None
 
     @property
     def names(self) -> list[str]:
@@ -42,8 +49,9 @@ class TableSchema:
         return ", ".join(f"{c.name} ({c.type})" for c in self.columns.values())
 
     @property
-    def spatial(self) -> bool:
-        return self.coordinates is not None or self.geometry is not None
+    def points(self) -> bool:
+        """Whether rows have a point that spatial filters can test."""
+        return self.coordinates is not None or self.wkt_points is not None
 
 
 def table_schema(version: Mapping[str, Any]) -> TableSchema:
@@ -67,4 +75,5 @@ def table_schema(version: Mapping[str, Any]) -> TableSchema:
         slug=version["slug"], version=version["version"], table=version["table_name"],
         row_count=version["row_count"], columns=columns, primary_key=primary_key,
         search=tuple(c for c in search_columns(dictionary) if c in columns),
-        coordinates=coordinate_columns(dictionary), geometry=geometry_column(dictionary))
+        coordinates=coordinate_columns(dictionary), geometry=geometry_column(dictionary),
+        wkt_points=wkt_point_column(dictionary))

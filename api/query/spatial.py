@@ -1,7 +1,8 @@
-"""Spatial filters on datasets with coordinates, in plain PostgreSQL (no PostGIS).
+"""Spatial filters on datasets of points, in plain PostgreSQL (no PostGIS).
 
-Rows are the built-in `point(longitude, latitude)` that publication indexed with GiST
-(see catalog/published_indexes.py); all three filters are exact in SQL and use that index:
+A row's point is the built-in `point(longitude, latitude)` that publication indexed with
+GiST (see catalog/published_indexes.py), made from numeric latitude/longitude columns or
+read out of a WKT point column; all three filters are exact in SQL and use that index:
 
 - `bbox=west,south,east,north` (degrees, EPSG:4326): `point <@ box`;
 - `within=<GeoJSON Polygon or MultiPolygon>` (a geometry or a Feature, coordinates
@@ -129,11 +130,19 @@ def parse_within(raw: str) -> SpatialFilter:
     return SpatialFilter("within", polygons=parsed)
 
 
-def require_coordinates(schema: TableSchema, parameter: str) -> tuple[str, str]:
-    if schema.coordinates is None:
-        raise QueryError(parameter, f"dataset '{schema.slug}' has no latitude and longitude "
-                                    "columns to filter on")
-    return schema.coordinates
+def no_points(schema: TableSchema, parameter: str) -> QueryError:
+    if schema.geometry is not None:
+        return QueryError(parameter, f"dataset '{schema.slug}' has geometries other than "
+                                     "points; spatial filters apply to points (latitude and "
+                                     "longitude fields, or WKT points)")
+    return QueryError(parameter, f"dataset '{schema.slug}' has no latitude and longitude "
+                                 "fields to filter on")
+
+
+def row_point(schema: TableSchema, parameter: str) -> sql.Composed:
+    if not schema.points:
+        raise no_points(schema, parameter)
+    return point_expression(coordinates=schema.coordinates, wkt=schema.wkt_points)
 
 
 def _polygon_text(ring: tuple[tuple[float, float], ...]) -> str:
@@ -145,8 +154,7 @@ def _box(box: tuple[float, float, float, float]) -> tuple[str, list[float]]:
 
 
 def spatial_sql(schema: TableSchema, item: SpatialFilter) -> Fragment:
-    coordinates = require_coordinates(schema, item.parameter)
-    point = point_expression(coordinates)
+    point = row_point(schema, item.parameter)
     if item.polygons:
         return any_of(
             all_of([Fragment.of("{} <@ %s::polygon", point, params=[_polygon_text(rings[0])]),
@@ -159,7 +167,8 @@ def spatial_sql(schema: TableSchema, item: SpatialFilter) -> Fragment:
     if item.centre is None:
         return inside
     longitude, latitude = item.centre
-    lon, lat = (sql.Identifier(c) for c in coordinates)
+    # a point's [0] is its x (longitude), [1] its y (latitude)
+    lon, lat = (sql.SQL("({})[{}]").format(point, sql.Literal(i)) for i in (0, 1))
     distance = Fragment.of(
         "2 * %s * asin(least(1, sqrt(power(sin(radians({} - %s) / 2), 2)"
         " + cos(radians(%s)) * cos(radians({})) * power(sin(radians({} - %s) / 2), 2))))"

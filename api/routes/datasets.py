@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 import psycopg
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -21,9 +21,10 @@ from api.query import output
 from api.query.cursor import decode_cursor, encode_cursor, query_digest, read_cursor
 from api.query.errors import QueryError
 from api.query.execute import Page, fetch_groups, fetch_page
-from api.query.params import DataQuery, parse_format, parse_query
+from api.query.params import FORMATS, DataQuery, parse_format, parse_query
 from api.query.schema import TableSchema, table_schema
 from api.query.sorting import total_order
+from api.query.values import parse_integer
 from api.schemas import (
     Column,
     DataPage,
@@ -238,7 +239,9 @@ def _render(schema: TableSchema, page: Page, fmt: str, *, limit: int, offset: in
                                           total_is_estimate=page.total_is_estimate,
                                           next_url=next_url),
                         media_type="application/geo+json", headers=headers)
-    rows = [{name: row[name] for name in page.columns} for row in page.rows]
+    rows = page.rows
+    if rows and list(rows[0]) != page.columns:  # drop the columns read only for the cursor
+        rows = [{name: row[name] for name in page.columns} for row in rows]
     return Response(output.to_json({
         "slug": schema.slug, "version": schema.version, "total": page.total,
         "total_is_estimate": page.total_is_estimate, "limit": limit, "offset": offset,
@@ -289,53 +292,62 @@ _PARAMETER_DOCS = {
 }
 
 
-def _page_responses() -> dict[int | str, dict[str, Any]]:
-    return {200: {"description": "A page of rows or groups", "content": {
-                "text/csv": {}, "application/geo+json": {}}}, **_ERRORS}
+def _parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False,
+            "description": _PARAMETER_DOCS[name], "schema": schema}
 
 
-@router.get("/{slug}/data", response_model=DataPage, responses=_page_responses(),
-            summary="Query the latest version", description=QUERY_DESCRIPTION)
-async def latest_data(
-        request: Request, slug: str, db: AsyncDbDep, settings: SettingsDep,
-        limit: int | None = Query(None, ge=1, le=MAX_PAGE_SIZE,
-                                  description=_PARAMETER_DOCS["limit"]),
-        offset: int | None = Query(None, ge=0, le=MAX_OFFSET,
-                                   description=_PARAMETER_DOCS["offset"]),
-        cursor: str | None = Query(None, description=_PARAMETER_DOCS["cursor"]),
-        sort: str | None = Query(None, description=_PARAMETER_DOCS["sort"]),
-        fields: str | None = Query(None, description=_PARAMETER_DOCS["fields"]),
-        q: str | None = Query(None, description=_PARAMETER_DOCS["q"]),
-        bbox: str | None = Query(None, description=_PARAMETER_DOCS["bbox"]),
-        within: str | None = Query(None, description=_PARAMETER_DOCS["within"]),
-        near: str | None = Query(None, description=_PARAMETER_DOCS["near"]),
-        group_by: str | None = Query(None, description=_PARAMETER_DOCS["group_by"]),
-        agg: str | None = Query(None, description=_PARAMETER_DOCS["agg"]),
-        format: Literal["json", "csv", "geojson"] | None = Query(
-            None, description=_PARAMETER_DOCS["format"]),
-) -> Response:
-    return await _data(request, db, settings, slug, None, limit, offset, cursor, format)
+# documented here and read by api/query (one pass, its own 400s): FastAPI declaring a
+# dozen Query() parameters costs more per request than the page's SQL
+_QUERY_PARAMETERS = [
+    _parameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
+    _parameter("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}),
+    *(_parameter(name, {"type": "string"}) for name in (
+        "cursor", "sort", "fields", "q", "bbox", "within", "near", "group_by", "agg")),
+    _parameter("format", {"type": "string", "enum": list(FORMATS)}),
+]
+_DATA_ROUTE: dict[str, Any] = {
+    "response_model": DataPage, "description": QUERY_DESCRIPTION,
+    "responses": {200: {"description": "A page of rows or groups", "content": {
+        "text/csv": {}, "application/geo+json": {}}}, **_ERRORS},
+    "openapi_extra": {"parameters": _QUERY_PARAMETERS},
+}
 
 
-@router.get("/{slug}/versions/{version}/data", response_model=DataPage,
-            responses=_page_responses(), summary="Query one published version",
-            description=QUERY_DESCRIPTION)
-async def version_data(
-        request: Request, slug: str, version: int, db: AsyncDbDep, settings: SettingsDep,
-        limit: int | None = Query(None, ge=1, le=MAX_PAGE_SIZE,
-                                  description=_PARAMETER_DOCS["limit"]),
-        offset: int | None = Query(None, ge=0, le=MAX_OFFSET,
-                                   description=_PARAMETER_DOCS["offset"]),
-        cursor: str | None = Query(None, description=_PARAMETER_DOCS["cursor"]),
-        sort: str | None = Query(None, description=_PARAMETER_DOCS["sort"]),
-        fields: str | None = Query(None, description=_PARAMETER_DOCS["fields"]),
-        q: str | None = Query(None, description=_PARAMETER_DOCS["q"]),
-        bbox: str | None = Query(None, description=_PARAMETER_DOCS["bbox"]),
-        within: str | None = Query(None, description=_PARAMETER_DOCS["within"]),
-        near: str | None = Query(None, description=_PARAMETER_DOCS["near"]),
-        group_by: str | None = Query(None, description=_PARAMETER_DOCS["group_by"]),
-        agg: str | None = Query(None, description=_PARAMETER_DOCS["agg"]),
-        format: Literal["json", "csv", "geojson"] | None = Query(
-            None, description=_PARAMETER_DOCS["format"]),
-) -> Response:
-    return await _data(request, db, settings, slug, version, limit, offset, cursor, format)
+def _integer(request: Request, name: str, low: int, high: int) -> int | None:
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise QueryError(name, "given more than once")
+    number = parse_integer(values[0])
+    if number is None or not low <= number <= high:
+        raise QueryError(name, f"expected an integer from {low:,} to {high:,}")
+    return number
+
+
+async def _query(request: Request, db, settings, slug: str, version: int | None) -> Response:
+    try:
+        limit = _integer(request, "limit", 1, MAX_PAGE_SIZE)
+        offset = _integer(request, "offset", 0, MAX_OFFSET)
+        cursors = request.query_params.getlist("cursor")
+        formats = request.query_params.getlist("format")
+        if len(cursors) > 1 or len(formats) > 1:
+            raise QueryError("cursor" if len(cursors) > 1 else "format", "given more than once")
+    except QueryError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return await _data(request, db, settings, slug, version, limit, offset,
+                       cursors[0] if cursors else None, formats[0] if formats else None)
+
+
+@router.get("/{slug}/data", summary="Query the latest version", **_DATA_ROUTE)
+async def latest_data(request: Request, slug: str, db: AsyncDbDep,
+                      settings: SettingsDep) -> Response:
+    return await _query(request, db, settings, slug, None)
+
+
+@router.get("/{slug}/versions/{version}/data", summary="Query one published version",
+            **_DATA_ROUTE)
+async def version_data(request: Request, slug: str, version: int, db: AsyncDbDep,
+                       settings: SettingsDep) -> Response:
+    return await _query(request, db, settings, slug, version)

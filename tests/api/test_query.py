@@ -410,3 +410,62 @@ def test_openapi_documents_the_query_parameters(api):
     assert {"limit", "offset", "cursor", "sort", "fields", "q", "bbox", "within", "near",
             "group_by", "agg", "format"} <= names
     assert "__gte" in operation["description"] and "400" in operation["responses"]
+
+
+# ---------------------------------------------------------------------------- WKT geometry
+
+
+@pytest.fixture(scope="module")
+def wkt_urls(api: str, database_url: str, tmp_path_factory) -> dict[str, str]:
+    """Two datasets whose geometry is a WKT column: points, and polygons."""
+    import psycopg
+
+    from catalog.database import libpq_url
+    from civic_assets.publish.publication import publish_candidate
+    from tests.api.published_data import approved_candidate, service_requests_spec
+
+    points = query_frame(80, seed=11)[["request_id", "status", "longitude", "latitude"]]
+    points["geometry"] = [None if math.isnan(x) else f"POINT ({x} {y})"
+                          for x, y in zip(points.longitude, points.latitude, strict=True)]
+    polygons = points.dropna(subset=["longitude"]).head(6).copy()
+    polygons["geometry"] = [f"POLYGON (({x} {y}, {x + 0.01} {y}, {x} {y + 0.01}, {x} {y}))"
+                            for x, y in zip(polygons.longitude, polygons.latitude, strict=True)]
+    urls = {}
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        for slug, frame in (("query_wkt_points", points), ("query_wkt_polygons", polygons)):
+            spec = service_requests_spec().model_copy(update={"slug": slug})
+            candidate = approved_candidate(conn, spec, frame.drop(columns=["longitude",
+                                                                           "latitude"]),
+                                           table=f"{slug}_candidate")
+            publish_candidate(conn, spec, candidate,
+                              published_dir=tmp_path_factory.mktemp(slug))
+            urls[slug] = f"{api}/datasets/{slug}/data"
+        indexes = conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'published'"
+                               " AND tablename = 'query_wkt_points__v1'").fetchall()
+    assert any("USING gist" in row[0] and "regexp_match" in row[0] for row in indexes)
+    return urls | {"frame": points}
+
+
+def test_wkt_points_take_the_spatial_filters(wkt_urls):
+    from shapely.geometry import Point, box
+
+    frame, url = wkt_urls["frame"], wkt_urls["query_wkt_points"]
+    area = (-75.72, 45.33, -75.6, 45.43)
+    inside = frame.apply(lambda r: not math.isnan(r.longitude)
+                         and box(*area).contains(Point(r.longitude, r.latitude)), axis=1)
+    assert sorted(_ids(url, {"bbox": ",".join(map(str, area))})) == _expected(frame, inside)
+    polygon = {"type": "Polygon", "coordinates": [[[area[0], area[1]], [area[2], area[1]],
+                                                   [area[2], area[3]], [area[0], area[3]],
+                                                   [area[0], area[1]]]]}
+    assert sorted(_ids(url, {"within": json.dumps(polygon)})) == _expected(frame, inside)
+    near = _ids(url, {"near": "-75.68,45.38,4000"})
+    assert near and set(near) <= set(frame.request_id)
+
+
+def test_wkt_geojson_and_polygons_refuse_point_filters(wkt_urls):
+    collection = _get(wkt_urls["query_wkt_polygons"], {"format": "geojson"}).json()
+    assert {f["geometry"]["type"] for f in collection["features"]} == {"Polygon"}
+    points = _get(wkt_urls["query_wkt_points"], {"format": "geojson", "limit": 3}).json()
+    assert points["features"][0]["geometry"]["type"] == "Point"
+    assert "geometries other than points" in _bad(wkt_urls["query_wkt_polygons"],
+                                                  {"bbox": "-76,45,-75,46"})

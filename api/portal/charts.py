@@ -3,6 +3,7 @@ phone's width, and carry their numbers as text for screen readers (title and tab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -10,7 +11,7 @@ from html import escape
 @dataclass(frozen=True)
 class BarChart:
     title: str
-    bars: list[tuple[str, float]]
+    bars: Sequence[tuple[str, float]]
     horizontal: bool = False
 
     def svg(self) -> str:

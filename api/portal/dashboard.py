@@ -44,7 +44,7 @@ def _table(row: dict[str, Any]) -> sql.Composable:
     return sql.Identifier("published", row["table_name"])
 
 
-async def _pairs(conn: psycopg.AsyncConnection, statement: sql.Composable) -> list[tuple]:
+async def _pairs(conn: psycopg.AsyncConnection, statement: sql.Composed) -> list[tuple]:
     async with conn.cursor() as cur:
         await cur.execute(statement)
         return [tuple(r) for r in await cur.fetchall()]

@@ -80,7 +80,7 @@ class UsageRecorder:
 
     async def flush(self) -> int:
         """Write what is queued now; the number of events written."""
-        pending = []
+        pending: list[tuple] = []
         while not self.queue.empty() and len(pending) < BATCH_SIZE:
             pending.append(self.queue.get_nowait())
         if not pending:

@@ -163,6 +163,11 @@ def test_the_dashboard_shows_its_figures(portal, browser, map_dataset, shots):
     assert page.locator("svg.chart").count() >= 3
     assert _axe_violations(page) == []
     page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+    page.goto(f"{api}/portal/requests")
+    page.fill("#request-title", "Bike lanes by street")
+    page.click("form[action='/portal/requests'] button")
+    assert "listed below" in page.locator("#message").inner_text()
+    assert _axe_violations(page) == []
     context.close()
 
 

@@ -219,6 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "answered_no_mail": {"en": "Answer recorded (no e-mail was given).",
                          "fr": "Réponse enregistrée (aucun courriel fourni)."},
     "has_email": {"en": "e-mail given", "fr": "courriel fourni"},
+    "candidate": {"en": "candidate {n}, prepared {date}", "fr": "candidat {n}, préparé le {date}"},
     "checks": {"en": "Checks", "fr": "Vérifications"},
     "passed": {"en": "passed", "fr": "réussie"},
     "failed": {"en": "failed", "fr": "échouée"},
@@ -271,6 +272,17 @@ FREQUENCIES = {
     "annual": {"en": "Yearly", "fr": "Annuelle"},
     "hourly": {"en": "Hourly", "fr": "Horaire"},
     "irregular": {"en": "Irregular", "fr": "Irrégulière"},
+}
+# the approval chain's roles and decisions, on the provenance of a version
+ROLES = {
+    "data_owner": {"en": "Data owner", "fr": "Responsable des données"},
+    "open_data_coordinator": {"en": "Open data coordinator",
+                              "fr": "Coordination des données ouvertes"},
+    "privacy_reviewer": {"en": "Privacy reviewer",
+                         "fr": "Examen de la protection de la vie privée"},
+    "final_approver": {"en": "Final approver", "fr": "Approbation finale"},
+    "approved": {"en": "approved", "fr": "approuvé"},
+    "rejected": {"en": "rejected", "fr": "refusé"},
 }
 THEMES = {
     "government": {"en": "Government", "fr": "Administration"},

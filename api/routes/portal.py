@@ -26,6 +26,7 @@ from api.portal.i18n import (
     COOKIE,
     FREQUENCIES,
     LANGUAGES,
+    ROLES,
     THEMES,
     bilingual,
     choose_language,
@@ -65,7 +66,8 @@ def _render(request: Request, name: str, lang: str, context: dict[str, Any], *,
     response = templates.TemplateResponse(request, name, status_code=status_code, context={
         **context, "lang": lang, "t": translator(lang), "bilingual": bilingual,
         "switch_url": f"/portal/language/{other}?{urlencode({'next': here})}",
-        "other_lang": other, "date": _date})
+        "other_lang": other, "date": _date,
+        "role": lambda word: vocabulary_label(ROLES, word, lang)})
     response.headers["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.1f}"
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language, Cookie"

@@ -118,3 +118,13 @@ def test_invalid_addresses_are_refused(database_url, address):
     with TestClient(create_app()) as client:
         response = client.post("/portal/datasets/no_such/subscribe", data={"email": address})
         assert response.status_code in (400, 404, 422)
+
+
+def test_the_code_location_has_the_notice_job_sensor_and_usage_asset(database_url):
+    from civic_assets.runner import load_definitions
+
+    definitions = load_definitions()
+    assert definitions.resolve_job_def("publication_notice_job") is not None
+    assert "publication_notice_sensor" in {s.name for s in definitions.sensors}
+    assert dg.AssetKey(["portal", "usage"]) in \
+        definitions.resolve_asset_graph().get_all_asset_keys()

@@ -140,6 +140,10 @@ def configure_environment(*, bootstrap_database: bool = True) -> str:
     url = database_url()
     os.environ.update(dbt_environment(url))
     os.environ.setdefault("DBT_PROFILES_DIR", str(DBT_PROJECT_DIR))
+    # a run builds one dataset's models: a test between two datasets' models runs when
+    # the other is built or upstream (dbt's default, eager, would run it against a model
+    # not built yet)
+    os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
     storage = dagster_storage_url(url)
     os.environ["CIVIC_DAGSTER_STORAGE_URL"] = storage
     if bootstrap_database:

@@ -134,6 +134,40 @@ class Source(_Strict):
         return self.model_copy(update={"path": expanded})
 
 
+class PointsWithin(_Strict):
+    """Which area of another dataset's extract each point of this one falls in."""
+
+    # the dataset whose extract holds the areas as WKT (a boundaries dataset)
+    dataset: str
+    # that extract's column naming each area, and the geometry column
+    area_key: str
+    geometry: str = "geometry"
+    latitude: str
+    longitude: str
+
+
+class Geography(_Strict):
+    """A spatial step between the extract and dbt: its result is the table
+    `raw.<slug>__geography`, keyed by the extract's `key` column, which dbt models read
+    like any extract. SQL has no projections or point-in-polygon without PostGIS, so
+    this one step is Python (geopandas); the rest stays in dbt.
+    """
+
+    # the extract's column identifying each record (the table's first column)
+    key: str
+    # polygons: each shape's area in km², computed in an equal-area projection
+    area_km2: bool = False
+    geometry: str = "geometry"
+    # points: the area each one falls in (a column named like the area key)
+    within: PointsWithin | None = None
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Geography:
+        if not self.area_km2 and self.within is None:
+            raise ValueError("geography: set area_km2: true, within: {...}, or both")
+        return self
+
+
 class DbtBinding(_Strict):
     """The dbt model the candidate is made from: the dataset's mart. Its staging models
     are the mart's parents in the dbt project; its dbt source is `raw.<slug>`."""
@@ -190,7 +224,11 @@ class DatasetSpec(_Strict):
     slug: str
     title: Bilingual
     owners: list[str] = Field(default_factory=list)
-    source: Source
+    # None: a dataset derived in dbt from other datasets' models (an analytics mart)
+    source: Source | None = None
+    # further files of the same dataset, each loaded into raw.<slug>__<name>
+    extracts: dict[str, Source] = Field(default_factory=dict)
+    geography: Geography | None = None
     schedule: str | None = None
     dbt: DbtBinding | None = None
     primary_key: str | None = None
@@ -211,6 +249,24 @@ class DatasetSpec(_Strict):
                 "digits and underscores (2-63 characters)"
             )
         return value
+
+    @field_validator("extracts")
+    @classmethod
+    def _extract_names_are_identifiers(cls, extracts: dict[str, Source]) -> dict[str, Source]:
+        for name in extracts:
+            if not SLUG_PATTERN.match(name) or name == "geography":
+                raise ValueError(f"extract name '{name}': lowercase letters, digits and "
+                                 "underscores, not 'geography'")
+        return extracts
+
+    @model_validator(mode="after")
+    def _derived_datasets_have_a_mart(self) -> DatasetSpec:
+        if self.source is None and self.dbt is None:
+            raise ValueError("source: a dataset without a source is made by dbt: name its "
+                             "mart in dbt.mart")
+        if self.source is None and (self.extracts or self.geography):
+            raise ValueError("extracts and geography need the dataset's source")
+        return self
 
     @field_validator("anonymization")
     @classmethod
@@ -233,8 +289,11 @@ class DatasetSpec(_Strict):
         return validation
 
     def with_variables(self, variables: Mapping[str, str]) -> DatasetSpec:
-        """This spec with `${NAME}` in its source path replaced (see Source.with_variables)."""
-        return self.model_copy(update={"source": self.source.with_variables(variables)})
+        """This spec with `${NAME}` in its source paths replaced (see Source.with_variables)."""
+        return self.model_copy(update={
+            "source": self.source.with_variables(variables) if self.source else None,
+            "extracts": {name: source.with_variables(variables)
+                         for name, source in self.extracts.items()}})
 
 
 def _check_declared(columns: list[str], field_name: str, info: ValidationInfo) -> None:

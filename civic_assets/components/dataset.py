@@ -11,9 +11,10 @@ and holds the dataset's spec as its attributes:
 
 Dagster validates the attributes against the typed spec (`metadata.specs.DatasetSpec`,
 the anonymization policy included) when the code location loads, and names the file,
-line and field of every mistake. The component builds the dataset's assets (raw,
-candidate, published; the dbt models come from the dbt project), their checks, its
-sensors, its notify job and its schedule.
+line and field of every mistake. The component builds the dataset's assets (raw and its
+further files, its spatial step, candidate, published; the dbt models come from the dbt
+project), their checks, its sensors, its notify job and its schedule. A dataset without a
+source is derived in dbt from other datasets' models (an analytics mart): it has no raw.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pydantic import BaseModel
 from civic_assets.approval.jobs import build_notify_job
 from civic_assets.approval.sensors import build_approval_sensor, build_candidate_sensor
 from civic_assets.candidate.asset import build_candidate_asset
+from civic_assets.geography.asset import build_geography_asset
 from civic_assets.ingest.asset import build_raw_asset
 from civic_assets.ingest.sensor import build_file_drop_sensor
 from civic_assets.keys import until_candidate_selection
@@ -64,15 +66,19 @@ class DatasetComponent(dg.Component):
 def dataset_definitions(spec: DatasetSpec) -> dg.Definitions:
     notify_job = build_notify_job(spec)
     sensors = [build_candidate_sensor(spec, notify_job), build_approval_sensor(spec)]
-    if spec.source.type == "file_drop":
+    if spec.source is not None and spec.source.type == "file_drop":
         sensors.append(build_file_drop_sensor(spec))
     schedules = [dg.ScheduleDefinition(
         name=f"{spec.slug}_refresh", cron_schedule=spec.schedule,
         target=until_candidate_selection(spec.slug),
         # publication waits for the reviewers
         description=f"Ingests {spec.slug} and prepares a new candidate.")] if spec.schedule else []
+    extracts = ([build_raw_asset(spec)] if spec.source else []) + [
+        build_raw_asset(spec, name) for name in spec.extracts]
+    if spec.geography:
+        extracts.append(build_geography_asset(spec))
     return dg.Definitions(
-        assets=[build_raw_asset(spec), build_candidate_asset(spec), build_published_asset(spec)],
+        assets=[*extracts, build_candidate_asset(spec), build_published_asset(spec)],
         jobs=[notify_job], sensors=sensors, schedules=schedules)
 
 

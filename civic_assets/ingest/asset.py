@@ -1,10 +1,11 @@
-"""`<slug>/raw`: the extract asset generated from a dataset's source."""
+"""`<slug>/raw`: the extract asset generated from a dataset's source; `<slug>/raw_<name>`
+for each of its further files (the spec's `extracts`), loaded into raw.<slug>__<name>."""
 
 import dagster as dg
 
 from catalog.database import PROJECT_ROOT
 from civic_assets.ingest import IngestError, ingest, ingest_file
-from civic_assets.keys import raw_key
+from civic_assets.keys import extract_key, extract_table, raw_key
 from civic_assets.resources import CivicDatabase
 from metadata.specs import DatasetSpec
 
@@ -16,17 +17,22 @@ class RawConfig(dg.Config):
     force: bool = False
 
 
-def build_raw_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
-    source = spec.source
+def build_raw_asset(spec: DatasetSpec, extract: str | None = None) -> dg.AssetsDefinition:
+    """The dataset's source, or the further file named `extract`, as an asset."""
+    source = spec.extracts[extract] if extract else spec.source
+    if source is None:
+        raise ValueError(f"dataset {spec.slug} has no source: it is derived in dbt")
+    table = extract_table(spec.slug, extract) if extract else spec.slug
+    what = f"its {source.type} source" if extract is None else f"its file '{extract}'"
 
     @dg.asset(
-        key=raw_key(spec.slug),
+        key=extract_key(spec.slug, extract) if extract else raw_key(spec.slug),
         group_name=spec.slug,
         kinds={"postgres", source.format or source.type},
         owners=spec.owners,
         description=(
-            f"Extract of {spec.title.en or spec.slug} from its {source.type} source, as "
-            "ingested (may hold personal information; never public)."
+            f"Extract of {spec.title.en or spec.slug} from {what}, as ingested into "
+            f"raw.{table} (may hold personal information; never public)."
         ),
         metadata={"source": source.path or source.url or source.type,
                   "spec": spec.spec_path or ""},
@@ -35,11 +41,11 @@ def build_raw_asset(spec: DatasetSpec) -> dg.AssetsDefinition:
              civic_db: CivicDatabase) -> dg.MaterializeResult:
         try:
             if config.path:  # one file handed over by the file-drop sensor
-                result = ingest_file(config.path, slug=spec.slug, database_url=civic_db.url,
+                result = ingest_file(config.path, slug=table, database_url=civic_db.url,
                                      format=source.format, options=source.options,
                                      max_bytes=source.max_bytes, force=config.force)
             else:
-                result = ingest(source, slug=spec.slug, database_url=civic_db.url,
+                result = ingest(source, slug=table, database_url=civic_db.url,
                                 base_dir=PROJECT_ROOT, force=config.force)
         except IngestError as exc:
             raise dg.Failure(description=str(exc),

@@ -17,15 +17,18 @@ def build_file_drop_sensor(spec: DatasetSpec) -> dg.SensorDefinition:
     The cursor (names, sizes, modification times seen) lives in Dagster's storage, so a
     restart of the daemon neither skips nor repeats a file.
     """
-    folder = PROJECT_ROOT / (spec.source.path or "")
-    pattern = spec.source.options.get("pattern", "*")
+    source = spec.source
+    if source is None:
+        raise ValueError(f"dataset {spec.slug} has no source to watch")
+    folder = PROJECT_ROOT / (source.path or "")
+    pattern = source.options.get("pattern", "*")
 
     @dg.sensor(
         name=f"{spec.slug}_file_drop_sensor",
         target=until_candidate_selection(spec.slug),
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Ingests each new file matching {pattern} in {spec.source.path}.",
+        description=f"Ingests each new file matching {pattern} in {source.path}.",
     )
     def file_drop_sensor(context: dg.SensorEvaluationContext, civic_db: CivicDatabase):
         files, cursor = new_files(folder, pattern, context.cursor, min_age_seconds=2)

@@ -4,18 +4,23 @@ A dataset's spec names its mart (`dbt.mart`); the mart's ancestors in the manife
 to the dbt source `raw.<slug>`, are its other models. So the mart is `<slug>/mart`, its
 staging model `<slug>/staging`, and the source `raw.<slug>` is the extract `<slug>/raw`
 that the ingest asset writes; all of them in the group `<slug>`. Nothing in the dbt
-project repeats these keys by hand.
+project repeats these keys by hand. The sources `raw.<slug>__<name>` are the dataset's
+further files (`<slug>/raw_<name>`) and `raw.<slug>__geography` its spatial step.
+
+A mart built on another dataset's mart (an analytics dataset on the service requests)
+claims its ancestors up to that mart, not through it: the models below belong to the
+dataset they serve first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-from civic_assets.keys import MART, raw_key
+from civic_assets.keys import MART, raw_table_key
 
 # the schema the ingest assets load extracts into: a dbt source there is `<table>/raw`
 RAW_SCHEMA = "raw"
@@ -68,40 +73,48 @@ def dataset_keys(manifest: Mapping[str, Any],
     """
     nodes, sources = manifest["nodes"], manifest.get("sources", {})
     keys: dict[str, tuple[str, dg.AssetKey]] = {
-        unique_id: (source["name"], raw_key(source["name"]))
+        unique_id: raw_table_key(source["name"])
         for unique_id, source in sources.items() if source.get("schema") == RAW_SCHEMA
     }
+    mart_ids = {unique_id for unique_id, node in nodes.items()
+                if node["resource_type"] == "model" and node["name"] in marts}
     claims: dict[str, set[str]] = {}
-    for unique_id, node in nodes.items():
-        slug = marts.get(node["name"]) if node["resource_type"] == "model" else None
-        if slug:
-            for ancestor in _model_ancestors(nodes, unique_id):
-                claims.setdefault(ancestor, set()).add(slug)
-            keys[unique_id] = (slug, dg.AssetKey([slug, MART]))
+    for unique_id in mart_ids:
+        slug = marts[nodes[unique_id]["name"]]
+        for ancestor in _model_ancestors(nodes, unique_id, stop=mart_ids):
+            claims.setdefault(ancestor, set()).add(slug)
+        keys[unique_id] = (slug, dg.AssetKey([slug, MART]))
     layers: dict[tuple[str, str], list[str]] = {}
     for unique_id, slugs in claims.items():
         if len(slugs) == 1 and unique_id not in keys:
             layers.setdefault((next(iter(slugs)), _layer(nodes[unique_id])), []).append(unique_id)
     for (slug, layer), members in layers.items():
         for unique_id in members:
-            stage = layer if len(members) == 1 else nodes[unique_id]["name"]
+            # a seed is named for what it holds (`service_targets`), not its folder
+            stage = (layer if len(members) == 1 and layer != "seed"
+                     else nodes[unique_id]["name"])
             keys[unique_id] = (slug, dg.AssetKey([slug, stage]))
     return keys
 
 
-def _model_ancestors(nodes: Mapping[str, Any], unique_id: str) -> set[str]:
+def _model_ancestors(nodes: Mapping[str, Any], unique_id: str,
+                     stop: Collection[str] = ()) -> set[str]:
+    """The models and seeds a model is built from, not looking past the nodes in `stop`."""
     found: set[str] = set()
     pending = list(nodes[unique_id]["depends_on"]["nodes"])
     while pending:
         parent = pending.pop()
-        if parent in found or parent not in nodes or nodes[parent]["resource_type"] != "model":
+        if (parent in found or parent in stop or parent not in nodes
+                or nodes[parent]["resource_type"] not in ("model", "seed")):
             continue
         found.add(parent)
-        pending += nodes[parent]["depends_on"]["nodes"]
+        pending += nodes[parent].get("depends_on", {}).get("nodes", [])
     return found
 
 
 def _layer(node: Mapping[str, Any]) -> str:
     """The folder a model lives in under `models/` (staging, intermediate, marts)."""
+    if node["resource_type"] == "seed":
+        return "seed"
     fqn = node.get("fqn") or []
     return fqn[1] if len(fqn) > 2 else node.get("config", {}).get("schema") or "staging"

@@ -60,6 +60,16 @@ def as_text(series: pd.Series) -> pd.Series | None:
     return None
 
 
+_AREA_OR_LINE_WKT = (r"^\s*(?:SRID=[0-9]+;)?\s*(?i:(?:MULTI)?(?:POLYGON|LINESTRING))"
+                     r"\s*(?:Z|M|ZM)?\s*\(")
+
+
+def _all_area_or_line_wkt(text: pd.Series) -> bool:
+    """Every value is the WKT of a polygon or a line (no point among them)."""
+    present = text.dropna()
+    return bool(len(present)) and bool(present.str.contains(_AREA_OR_LINE_WKT, regex=True).all())
+
+
 def _contains(text: pd.Series, pattern: str) -> np.ndarray:
     return np.array(text.str.contains(pattern, regex=True, na=False), dtype=bool)
 
@@ -226,6 +236,10 @@ def column_values(series: pd.Series, column: object | None = None, *,
         return ColumnValues(name, int(series.notna().sum()))
     if len(text) != n:  # pragma: no cover - defensive, astype keeps length
         raise AssertionError("text view changed the column length")
+    if _all_area_or_line_wkt(text):
+        # boundaries and streets as WKT, like a GeoSeries of them: the area a point is
+        # aggregated to, not anyone's position (their vertices would read as lat, lon pairs)
+        return ColumnValues(name, int(text.notna().sum()))
     result = _text_masks(text, name, hints, kinds)
     if kinds is not None:
         result.masks = {k: m for k, m in result.masks.items() if k in kinds}

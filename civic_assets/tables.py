@@ -44,8 +44,10 @@ def read_table(conn: psycopg.Connection, schema: str, table: str) -> pd.DataFram
     buffer.seek(0)
     dtypes = {name: _PG_TO_PANDAS.get(dtype, "str") for name, dtype in columns
               if dtype not in _DATETIME_TYPES}
+    # COPY writes booleans as t/f
     frame = pd.read_csv(buffer, dtype=dtypes, keep_default_na=False,
-                        na_values={name: [""] for name, _ in columns})
+                        na_values={name: [""] for name, _ in columns},
+                        true_values=["t"], false_values=["f"])
     for name, dtype in columns:
         if dtype in _DATETIME_TYPES:
             frame[name] = pd.to_datetime(frame[name], utc=dtype.endswith("with time zone"))

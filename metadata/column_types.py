@@ -20,6 +20,11 @@ import pandas as pd
 COLUMN_TYPES = ("integer", "number", "boolean", "date", "datetime", "text", "geometry")
 
 
+# WKT (or EWKT with an SRID) of any shape
+_WKT = (r"^\s*(?:SRID=\d+;)?\s*(?i:(?:MULTI)?(?:POINT|LINESTRING|POLYGON)|GEOMETRYCOLLECTION)"
+        r"\s*(?:Z|M|ZM)?\s*(?:\(|(?i:EMPTY))")
+
+
 class UnknownColumnTypeError(ValueError):
     """A dictionary names a column type the platform does not know."""
 
@@ -102,6 +107,10 @@ def type_mismatch_mask(series: pd.Series, type_name: str) -> np.ndarray:
         codes = series.cat.codes.to_numpy()
         return np.where(codes >= 0, bad_categories[codes] if len(bad_categories) else False,
                         False)
+    if type_name == "geometry" and pd.api.types.is_string_dtype(dtype):
+        # a table read from PostgreSQL holds shapes as WKT text, as they are published
+        is_wkt = series.astype("str").str.match(_WKT, na=False).to_numpy(dtype=bool)
+        return notna & ~is_wkt
     if pd.api.types.is_object_dtype(dtype):
         kinds = series.map(_object_value_type, na_action="ignore").to_numpy()
         return notna & ~np.isin(kinds, list(_accepted_value_kinds(type_name)))

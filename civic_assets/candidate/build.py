@@ -26,6 +26,7 @@ from anonymization import (
     scan_residual_pii,
     undeclared_quasi_identifiers,
 )
+from anonymization.policy import KeepRule
 from anonymization.quasi_identifiers import QUASI_IDENTIFIER_KINDS
 from catalog.audit import append_audit
 from catalog.candidates import (
@@ -204,9 +205,12 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
 
     checks = [
         _schema_check(outcome, dictionary),
-        _residual_pii_check(scan_residual_pii(frame)),
+        # a column the policy keeps, with its reason, was judged not personal by a person
+        _residual_pii_check(scan_residual_pii(
+            frame, columns=[c for c in frame.columns if c not in _kept(policy)])),
         _k_anonymity_check(report_dict, spec),
-        _quasi_identifier_check(quasi, policy, personal_in_source=bool(report.detected)),
+        _quasi_identifier_check(quasi, policy, personal_in_source=any(
+            d.column not in _kept(policy) for d in report.detected)),
         _completeness_check(
             completeness(spec, columns=dictionary.to_dict().get("columns"),
                          has_bbox=_has_bbox(spec, frame),
@@ -228,6 +232,11 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
         needs_attention=drift.needs_attention or bool(difference and difference.flagged),
         risk=risk,
     )
+
+
+def _kept(policy: AnonymizationPolicy) -> set[str]:
+    """Columns the policy publishes as they are (`keep`): detected as personal, and not."""
+    return {name for name, rule in policy.columns.items() if isinstance(rule, KeepRule)}
 
 
 def _quasi_identifiers_in(frame: pd.DataFrame,

@@ -118,7 +118,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from civic_assets.runner import dataset_spec
 
     # the spec's drop folder, so a running file-drop sensor would see the same file
-    drop = Path(dataset_spec("service_requests").source.path)
+    source = dataset_spec("service_requests").source
+    if source is None or source.path is None:
+        raise SystemExit("civic demo: the service_requests spec has no drop folder")
+    drop = Path(source.path)
     with step(f"generating {args.rows:,} synthetic 311 service requests (seed {args.seed})"):
         files = write_demo_files(drop, rows=args.rows, seed=args.seed, as_of=default_as_of())
     print(f"  wrote {files.requests_csv}")
@@ -135,7 +138,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with step("publishing the approved candidate"):
         version = publish("service_requests", candidate_id)
     print(f"  published service_requests version {version}")
+    if not args.synthetic_only:
+        _load_city_data()
     return 0
+
+
+def _load_city_data() -> None:
+    """The real city datasets (files under ../shared/data, read in place)."""
+    from civic_assets.demo.city import (
+        CITY_DATASETS,
+        approve_candidates,
+        prepare_candidates,
+        publish_candidates,
+        shared_data_missing,
+    )
+
+    missing = shared_data_missing()
+    if missing:
+        print(f"  the real city datasets are skipped: {missing} is not there (the "
+              "specs read ../shared/data beside the project)")
+        return
+    with step(f"materializing the real city data: {', '.join(CITY_DATASETS)} "
+              "(source files → dbt → candidates)"):
+        candidates = prepare_candidates()
+    with step("approving them as the demo reviewer"):
+        approve_candidates(candidates, reviewer=DEMO_REVIEWER)
+    with step("publishing them"):
+        versions = publish_candidates(candidates)
+    print("  published " + ", ".join(f"{slug} v{v}" for slug, v in versions.items()))
 
 
 def _has_publication(slug: str) -> bool:
@@ -343,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate demo data and materialize every asset")
     demo.add_argument("--rows", type=int, default=50_000)
+    demo.add_argument("--synthetic-only", action="store_true",
+                      help="only the synthetic 311 requests, not the real city datasets "
+                           "(Los Angeles 311 and councils, Oakland's budget)")
     demo.add_argument("--seed", type=int, default=311)
     demo.add_argument("--if-empty", action="store_true",
                       help="do nothing when the demo dataset is already published")

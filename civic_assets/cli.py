@@ -253,7 +253,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         # stragglers of a child's group (Dagster's code server, a run in flight)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGTERM)
-    failed = [c.args[0] for c in children if c.returncode not in (0, -2, -15, 130)]
+    failed = [c.pid for c in children if c.returncode not in (0, -2, -15, 130)]
     return 1 if failed and not stopping else 0
 
 

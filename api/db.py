@@ -10,12 +10,14 @@ Each worker process holds two pools:
   small pool from the thread pool is the known FastAPI deadlock: the waiting dependencies
   hold every thread, and the requests holding the connections never get one to finish.)
 
-Every wait is bounded by `pool_timeout`; running out of it raises `DatabaseUnavailable`,
-which the app answers 503 with Retry-After. When the server goes away, requests on dead
-connections fail (503 too), `recheck` flushes the dead connections out of the pools, and
-the pools reconnect on their own: `reconnect_timeout` is short, so a request arriving
-after a failed reconnection starts a new attempt at once and the API is back within
-seconds of the database.
+Every wait is bounded; running out of it raises `DatabaseUnavailable`, which the app
+answers 503 with Retry-After. A busy server is waited for up to `pool_timeout`; a server
+found unreachable (a query lost its connection, or reconnecting failed) only
+`OUTAGE_WAIT_SECONDS`, until a request succeeds again (`DatabaseHealth`). When the server
+goes away, requests on dead connections fail (503 too), `recheck` flushes the dead
+connections out of the pools, and the pools reconnect on their own: `reconnect_timeout`
+is short, so a request arriving after a failed reconnection starts a new attempt at once
+and the API is back within a second of the database.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ RECONNECT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 3
 # at most one sweep of dead connections per this many seconds
 RECHECK_INTERVAL_SECONDS = 1.0
+# how long a request waits for a connection while the server is known to be unreachable
+OUTAGE_WAIT_SECONDS = 1.0
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -54,25 +58,45 @@ def _connection_kwargs(statement_timeout_ms: int) -> dict:
             "options": f"-c statement_timeout={int(statement_timeout_ms)} -c TimeZone=UTC"}
 
 
+class DatabaseHealth:
+    """Whether the server was lately found unreachable; shared by a worker's pools (the
+    sync pool reports from its own threads: one attribute, set or cleared whole)."""
+
+    def __init__(self) -> None:
+        self.failing_since: float | None = None
+
+    def failed(self, *_: object) -> None:
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+
+    def succeeded(self) -> None:
+        self.failing_since = None
+
+    def wait(self, timeout: float) -> float:
+        return min(timeout, OUTAGE_WAIT_SECONDS) if self.failing_since is not None else timeout
+
+
 class SyncConnections:
     """The sync pool, entered from the event loop: the wait happens on a semaphore of the
     pool's size, and a thread is used only to take a connection that is (nearly always)
     already there, so holders of connections are never starved of threads."""
 
-    def __init__(self, pool: ConnectionPool, *, timeout: float) -> None:
+    def __init__(self, pool: ConnectionPool, *, timeout: float, health: DatabaseHealth) -> None:
         self.pool = pool
         self.timeout = timeout
+        self.health = health
         self._slots = asyncio.Semaphore(pool.max_size)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.Connection]:
-        deadline = time.monotonic() + self.timeout
+        timeout = self.health.wait(self.timeout)
+        deadline = time.monotonic() + timeout
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(timeout):
                 await self._slots.acquire()
         except TimeoutError:
             raise DatabaseUnavailable(
-                f"no database connection free within {self.timeout:g} s") from None
+                f"no database connection free within {timeout:g} s") from None
         try:
             remaining = max(deadline - time.monotonic(), 0.1)
             try:
@@ -84,6 +108,7 @@ class SyncConnections:
                 yield conn
             finally:
                 await anyio.to_thread.run_sync(self.pool.putconn, conn)
+            self.health.succeeded()
         finally:
             self._slots.release()
 
@@ -95,23 +120,26 @@ class Database:
     read: AsyncConnectionPool
     sync: SyncConnections
     timeout: float
+    health: DatabaseHealth
     _last_recheck: float = field(default=0.0)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
         try:
-            conn = await self.read.getconn(timeout=self.timeout)
+            conn = await self.read.getconn(timeout=self.health.wait(self.timeout))
         except PoolTimeout as exc:
             raise DatabaseUnavailable(str(exc)) from None
         try:
             yield conn
         finally:
             await self.read.putconn(conn)
+        self.health.succeeded()
 
     def recheck(self) -> None:
         """After a connection failed: test the idle connections of both pools in the
         background, so the dead ones are replaced at once rather than failing one request
         each."""
+        self.health.failed()
         now = time.monotonic()
         if now - self._last_recheck < RECHECK_INTERVAL_SECONDS:
             return
@@ -141,13 +169,16 @@ async def open_database(url: str, *, size: int, sync_size: int, timeout: float,
     start-up is answered 503 until it comes up, like one that goes down later."""
     conninfo = libpq_url(url)
     kwargs = _connection_kwargs(statement_timeout_ms)
+    health = DatabaseHealth()
     read = AsyncConnectionPool(conninfo, min_size=min(2, size), max_size=size, open=False,
                                kwargs=kwargs, timeout=timeout, name="civic_api",
-                               reconnect_timeout=RECONNECT_SECONDS)
+                               reconnect_timeout=RECONNECT_SECONDS,
+                               reconnect_failed=health.failed)
     await read.open(wait=False)
     sync_pool = ConnectionPool(conninfo, min_size=1, max_size=sync_size, open=False,
                                kwargs=kwargs, timeout=timeout, name="civic_api_sync",
-                               reconnect_timeout=RECONNECT_SECONDS)
+                               reconnect_timeout=RECONNECT_SECONDS,
+                               reconnect_failed=health.failed)
     sync_pool.open(wait=False)
-    return Database(read=read, sync=SyncConnections(sync_pool, timeout=timeout),
-                    timeout=timeout)
+    return Database(read=read, sync=SyncConnections(sync_pool, timeout=timeout, health=health),
+                    timeout=timeout, health=health)

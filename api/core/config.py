@@ -27,8 +27,9 @@ class Settings(BaseSettings):
     # sync routes; both times the number of workers must fit the server's max_connections
     pool_size: int = 10
     sync_pool_size: int = 4
-    # how long a request waits for a connection before it is answered 503 (Retry-After)
-    pool_timeout: float = 3.0
+    # how long a request waits for a connection of a busy server before it is answered 503
+    # (Retry-After); while the server is unreachable the wait is 1 s (api/db.py)
+    pool_timeout: float = 10.0
     # the longest a query of the API may run; beyond it the request is answered 503
     statement_timeout_ms: int = 15_000
     # the longest a CKAN datastore_search_sql query may run (answered 409, as CKAN does)

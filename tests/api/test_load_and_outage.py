@@ -75,8 +75,7 @@ def throwaway_database(tmp_path):
 
 def test_postgres_restart_under_load_is_503_then_recovers_by_itself(throwaway_database):
     cluster, slug, published_dir = throwaway_database
-    env = {"CIVIC_DATABASE_URL": cluster.url, "CIVIC_PUBLISHED_DIR": str(published_dir),
-           "CIVIC_POOL_TIMEOUT": "2"}
+    env = {"CIVIC_DATABASE_URL": cluster.url, "CIVIC_PUBLISHED_DIR": str(published_dir)}
     with api_workers(env, workers=2) as base:
         load = Load(_mixed_urls(base, slug), clients=20)
         with load.running():
@@ -97,10 +96,11 @@ def test_postgres_restart_under_load_is_503_then_recovers_by_itself(throwaway_da
               if a.started > down_at and a.started + a.seconds < starting_at]
     after = [a for a in load.answers if a.started > up_at]
     assert before and {a.status for a in before} == {200}
-    # the outage: answered 503 with Retry-After, never a 500, never a hang
+    # the outage: answered 503 with Retry-After, never a 500, never a hang: a server known
+    # to be gone is waited for a second, not the pool timeout of a busy one
     assert during and {a.status for a in during} == {503}, {a.status for a in during}
     assert all(a.retry_after for a in during)
-    assert max(a.seconds for a in during) < 5
+    assert max(a.seconds for a in during) < 3
     # back within seconds, by itself
     recovered = min((a.started for a in after if a.status == 200), default=None)
     assert recovered is not None and recovered - up_at < 6, recovered and recovered - up_at

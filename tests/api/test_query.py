@@ -469,3 +469,31 @@ def test_wkt_geojson_and_polygons_refuse_point_filters(wkt_urls):
     assert points["features"][0]["geometry"]["type"] == "Point"
     assert "geometries other than points" in _bad(wkt_urls["query_wkt_polygons"],
                                                   {"bbox": "-76,45,-75,46"})
+
+
+def test_a_dataset_without_a_key_pages_by_row_position(api, database_url, frame,
+                                                       tmp_path_factory):
+    """No primary key: the order is made total by each row's place in its (immutable)
+    table, and cursors carry that place."""
+    import psycopg
+
+    from catalog.database import libpq_url
+    from civic_assets.publish.publication import publish_candidate
+    from tests.api.published_data import approved_candidate, service_requests_spec
+
+    slug = "query_no_key"
+    spec = service_requests_spec().model_copy(update={"slug": slug, "primary_key": None})
+    keyless = frame[["request_id", "status", "neighbourhood", "priority"]]
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        candidate = approved_candidate(conn, spec, keyless, table="query_no_key_candidate")
+        publish_candidate(conn, spec, candidate, published_dir=tmp_path_factory.mktemp(slug))
+    url = f"{api}/datasets/{slug}/data"
+    for params in ({"limit": 33}, {"sort": "-neighbourhood,priority", "limit": 29},
+                   {"status": "open", "fields": "request_id", "limit": 7}):
+        got = _ids(url, params)
+        assert len(got) == len(set(got))
+        assert sorted(got) == _expected(
+            keyless, keyless.status == "open" if "status" in params else keyless.status.notna())
+    ordered = _ids(url, {"sort": "-neighbourhood,priority", "limit": 29})
+    names = keyless.set_index("request_id").loc[ordered, "neighbourhood"].tolist()
+    assert names == sorted(names, reverse=True)

@@ -15,6 +15,7 @@ import pytest
 
 from catalog.database import ConnectionParts, libpq_url
 from catalog.migrate import bootstrap
+from tests.city_fixtures import city_published  # noqa: F401 - a session fixture, shared
 from tests.paths import SHARED_DATA
 
 

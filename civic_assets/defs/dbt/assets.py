@@ -4,6 +4,7 @@ After `dbt build`, the results of its tests are recorded per dataset in the cata
 from the invocation's own `run_results.json`, for the candidates' quality cards.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from civic_assets.defs.dbt.project import dbt_project
 from civic_assets.defs.dbt.translator import CivicDbtTranslator
 from civic_assets.resources import CivicDatabase
 from civic_assets.settings import get_settings
+from metadata.specs import DatasetSpec, SpecError
 
 # the dbt installed beside this interpreter, whatever PATH the process was started with
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -46,7 +48,21 @@ def build_dbt_models(translator: CivicDbtTranslator) -> dg.AssetsDefinition:
 def dbt_definitions() -> dg.Definitions:
     specs = load_dataset_specs(get_settings().datasets_dir)
     marts = {spec.dbt.mart: spec.slug for spec in specs if spec.dbt}
+    _check_marts_exist(specs, dbt_project.manifest_path)
     return dg.Definitions(
         assets=[build_dbt_models(CivicDbtTranslator(marts))],
         resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
     )
+
+
+def _check_marts_exist(specs: list[DatasetSpec], manifest_path: Path) -> None:
+    """A spec's mart missing from the manifest would only show as an asset no run builds:
+    say so at load, with the spec and the way out (a stale manifest, or a typo)."""
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    models = {node["name"] for node in manifest["nodes"].values()
+              if node["resource_type"] == "model"}
+    problems = [f"{spec.spec_path}: dbt.mart: no dbt model named '{spec.dbt.mart}' in "
+                f"{manifest_path} (run `make setup` or `dbt parse` after adding a model)"
+                for spec in specs if spec.dbt and spec.dbt.mart not in models]
+    if problems:
+        raise SpecError("\n".join(problems))

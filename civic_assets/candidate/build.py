@@ -376,11 +376,16 @@ def _release_difference_check(difference: ReleaseDifference | None,
                               policy: AnonymizationPolicy) -> CheckOutcome:
     if previous is None:
         return CheckOutcome("release_difference", True, "first publication")
+    qis = [*policy.quasi_identifiers, *policy.accepted_columns()]
+    if not qis:
+        return CheckOutcome("release_difference", True,
+                            "no quasi-identifier declared or accepted: no class in which a "
+                            "comparison of releases could single a record out")
     if difference is None:
         return CheckOutcome("release_difference", True,
-                            f"no quasi-identifier in common with version {previous['version']}"
-                            "; the releases cannot be linked by class")
-    qis = [*policy.quasi_identifiers, *policy.accepted_columns()]
+                            f"version {previous['version']} publishes none of the "
+                            f"quasi-identifiers ({', '.join(qis)}): the releases cannot be "
+                            "linked by class")
     summary = f"against version {previous['version']}: {difference.message()}"
     flags = [summary] if difference.flagged else []
     return CheckOutcome(

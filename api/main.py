@@ -20,6 +20,7 @@ from api.routes import (
     datasets,
     dcat,
     downloads,
+    open311,
     portal,
     portal_admin,
     portal_requests,
@@ -82,6 +83,7 @@ def create_app() -> FastAPI:
     app.include_router(dcat.router)
     app.include_router(data_json.router)
     app.include_router(ckan.router)
+    app.include_router(open311.router)
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
     app.include_router(portal.router)

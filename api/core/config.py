@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # (CIVIC_ADMIN_TOKEN); unset: the admin pages are off (404)
     admin_token: str | None = None
 
+    # the published dataset the Open311 GeoReport v2 endpoints serve, and the time zone
+    # of its (local, wall-clock) times
+    open311_dataset: str = "la_service_requests"
+    open311_timezone: str = "America/Los_Angeles"
+
     # how the DCAT catalogue describes itself (CIVIC_CATALOG_TITLE_EN, ...)
     catalog_title_en: str = "City of Riverton Open Data"
     catalog_title_fr: str = "Données ouvertes de la Ville de Riverton"

@@ -63,7 +63,7 @@ def test_median_hours_to_close_of_bulky_items(city_published, conn, requests_fil
 
 def test_requests_per_thousand_residents_of_one_council_by_hand(city_published, conn,
                                                                   requests_file, shared_data):
-    council_id = 44  # Greater Echo Park Elysian
+    council_id = 44  # Echo Park
     councils = gpd.read_file(shared_data / COUNCILS_SHP)
     boundary = councils.loc[councils["NC_ID"] == council_id, "geometry"].iloc[0]
     located = requests_file.dropna(subset=["Latitude", "Longitude"])

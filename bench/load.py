@@ -4,7 +4,6 @@ real server for them to load."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -17,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from civic_assets.settings import child_environment
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -146,7 +147,7 @@ def serve_api(env: dict[str, str], *, workers: int | None = None) -> Iterator[st
     if workers:
         command += ["--workers", str(workers)]
     process = subprocess.Popen(command, cwd=Path(__file__).parent.parent,
-                               env={**os.environ, **env, "CIVIC_PUBLIC_BASE_URL": base})
+                               env=child_environment({**env, "CIVIC_PUBLIC_BASE_URL": base}))
     try:
         deadline = time.time() + 60
         while True:

@@ -147,6 +147,7 @@ def quality_report(
     now: datetime | None = None,
     dbt_test_results: Sequence[Mapping[str, Any]] | None = None,
     last_updated: datetime | None = None,
+    timestamp_resolution: str | None = None,
 ) -> QualityReport:
     """Score `df` on every dimension and write concrete recommendations.
 
@@ -155,6 +156,9 @@ def quality_report(
     schedule / update_frequency: the spec's cron schedule and `metadata.update_frequency`.
     last_updated: when the data was extracted; used for timeliness when the spec names no
     timestamp column.
+    timestamp_resolution: the period ("hour", "day", "week", "month", "year") the timestamp
+    column was generalized to; a generalized timestamp stands for its whole period, so the
+    newest record may be as late as that period's end.
     """
     spec_validation = spec_validation or Validation()
     now_utc = _utc(now or datetime.now(UTC))
@@ -168,7 +172,8 @@ def quality_report(
         "consistency": _consistency(df, spec_validation.consistency, recommendations),
         "timeliness": _timeliness(df, spec_validation.timestamp_column, now_utc,
                                   expected_update_interval(update_frequency, schedule),
-                                  last_updated, recommendations),
+                                  last_updated, recommendations,
+                                  resolution=timestamp_resolution),
         "uniqueness": _uniqueness(df, dictionary, recommendations),
         "dbt_tests": _dbt_tests(dbt_test_results, recommendations),
     }
@@ -463,6 +468,16 @@ def _newest_timestamp(series: pd.Series) -> tuple[pd.Timestamp | None, pd.Series
     return (None if pd.isna(newest) else newest.tz_convert("UTC")), stamps
 
 
+# how far past its generalized value a timestamp of each resolution may reach
+_PERIOD_END = {
+    "hour": pd.Timedelta(hours=1),
+    "day": pd.Timedelta(days=1),
+    "week": pd.Timedelta(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "year": pd.DateOffset(years=1),
+}
+
+
 def _timeliness(
     df: pd.DataFrame,
     timestamp_column: str | None,
@@ -470,6 +485,8 @@ def _timeliness(
     interval: timedelta | None,
     last_updated: datetime | None,
     recommendations: list[str],
+    *,
+    resolution: str | None = None,
 ) -> DimensionScore:
     weight = WEIGHTS["timeliness"]
     details: dict[str, Any] = {
@@ -499,6 +516,9 @@ def _timeliness(
         recommendations.append(f"column `{timestamp_column}` holds no timestamps")
         return DimensionScore(0.0, weight, "no timestamps", details)
 
+    if resolution in _PERIOD_END:
+        newest = min(newest + _PERIOD_END[resolution], now)
+        details["resolution"] = resolution
     age = max(now - newest, pd.Timedelta(0))
     age_days = age / pd.Timedelta(days=1)
     details.update({"newest": newest.isoformat(), "age_days": age_days})

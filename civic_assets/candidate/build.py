@@ -200,7 +200,9 @@ def build_candidate(conn: psycopg.Connection, spec: DatasetSpec, *,
     quality = quality_report(frame, dictionary=dictionary, validation_outcome=outcome,
                              spec_validation=spec.validation, schedule=spec.schedule,
                              update_frequency=spec.metadata.update_frequency,
-                             dbt_test_results=dbt_test_results)
+                             dbt_test_results=dbt_test_results,
+                             timestamp_resolution=_generalized_to(
+                                 policy, spec.validation.timestamp_column))
     quality_dict = {**quality.to_dict(), "profile": profile}
 
     checks = [
@@ -451,3 +453,9 @@ def register_candidate(conn: psycopg.Connection, spec: DatasetSpec, bundle: Cand
             sql.Identifier(table),
             sql.Literal(json.dumps({"slug": spec.slug, "candidate_id": candidate_id}))))
     return candidate_id
+
+
+def _generalized_to(policy: AnonymizationPolicy, column: str | None) -> str | None:
+    """The period a timestamp column is generalized to by the policy, if any."""
+    rule = policy.columns.get(column) if column else None
+    return getattr(rule, "to", None) if getattr(rule, "operator", None) == "generalize" else None

@@ -27,7 +27,8 @@ DIMENSIONS = {"completeness", "validity", "consistency", "timeliness", "uniquene
 
 @pytest.fixture(scope="module")
 def versions(database_url, tmp_path_factory):
-    """The clean baseline version, then a version whose closed requests lost closed_at."""
+    """The clean baseline version, then a version whose closed requests lost their response
+    time (closed_at itself is not published: the policy drops it)."""
     baseline = published_baseline()
     import psycopg
 
@@ -35,8 +36,8 @@ def versions(database_url, tmp_path_factory):
 
     with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
         restore_mart(conn)
-        # 40% of closed requests lose their closing time
-        conn.execute(f"UPDATE {MART} SET closed_at = NULL WHERE status = 'closed'"
+        # 40% of closed requests lose their response time
+        conn.execute(f"UPDATE {MART} SET response_time_hours = NULL WHERE status = 'closed'"
                      " AND abs(hashtext(request_id)) % 5 < 2")
         try:
             review = review_again(baseline)
@@ -64,7 +65,7 @@ def test_latest_report_card_names_the_degradation(api, versions):
     assert set(card["dimensions"]) == DIMENSIONS
     assert "profile" not in card
     advice = "\n".join(card["recommendations"])
-    assert "`closed_at`" in advice and "status=closed" in advice, advice
+    assert "`response_time_hours`" in advice and "status=closed" in advice, advice
     assert card["dimensions"]["completeness"]["score"] < 100
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
@@ -175,3 +175,22 @@ def test_report_round_trip_and_markdown(requests, dictionary, fresh_now):
     markdown = report.to_markdown()
     assert markdown.startswith(f"### Quality: {report.grade}")
     assert "| timeliness |" in markdown and "**Recommendations**" in markdown
+
+
+def test_timestamps_generalized_to_a_period_reach_to_its_end(requests, dictionary):
+    # every record stamped with the first day of its month, as the `month` operator does
+    frame = requests.assign(created_at=pd.Timestamp("2026-11-01", tz="UTC"))
+    now = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+    def timeliness(resolution: str | None):
+        return quality_report(frame, dictionary=dictionary, spec_validation=SPEC_VALIDATION,
+                              update_frequency="daily", now=now,
+                              timestamp_resolution=resolution).dimensions["timeliness"]
+
+    # read as exact times, November's records look four weeks old
+    assert timeliness(None).score == 0.0
+    # read as months, November may hold records up to now
+    as_months = timeliness("month")
+    assert as_months.score == 100.0 and as_months.details["age_days"] == 0
+    # a week's generalization of a month-old stamp is still late
+    assert timeliness("week").score == 0.0

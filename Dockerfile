@@ -5,6 +5,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DAGSTER_HOME=/opt/dagster/home DBT_PROFILES_DIR=/opt/civic/dbt_project
 WORKDIR /opt/civic
 
+# WeasyPrint (the transparency report's PDF) draws text with Pango and needs a font
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml README.md ./
 COPY civic_assets civic_assets
 COPY anonymization anonymization

@@ -47,7 +47,7 @@ bench: setup
 # the portal's catalogue, a dataset page and the dashboard (desktop and phone) as PNGs, from
 # the browser tests on their own test data: look at them before calling a page done
 screenshots: setup
-	CIVIC_SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(BIN)/pytest tests/api/test_portal_browser.py -m slow -q -p no:cacheprovider
+	CIVIC_SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(BIN)/pytest tests/api/test_portal_browser.py tests/civic_assets/report/test_transparency_report.py -m slow -q -p no:cacheprovider
 	@ls $(CURDIR)/var/screenshots/*.png
 
 # ruff, the type checker and the import contracts of ../shared/ARCHITECTURE.md; all three

@@ -25,6 +25,7 @@ from api.routes import (
     portal_admin,
     portal_requests,
     portal_subscriptions,
+    reports,
 )
 from api.routes import quality as quality_routes
 
@@ -84,6 +85,7 @@ def create_app() -> FastAPI:
     app.include_router(data_json.router)
     app.include_router(ckan.router)
     app.include_router(open311.router)
+    app.include_router(reports.router)
     app.include_router(quality_routes.router)
     app.include_router(approvals.router)
     app.include_router(portal.router)

@@ -150,6 +150,7 @@ def _load_city_data() -> None:
         approve_candidates,
         prepare_candidates,
         publish_candidates,
+        render_report,
         shared_data_missing,
     )
 
@@ -166,6 +167,9 @@ def _load_city_data() -> None:
     with step("publishing them"):
         versions = publish_candidates(candidates)
     print("  published " + ", ".join(f"{slug} v{v}" for slug, v in versions.items()))
+    with step("rendering the transparency report (HTML and PDF)"):
+        report_id = render_report()
+    print(f"  report {report_id}: /reports/transparency_report/latest.pdf")
 
 
 def _has_publication(slug: str) -> bool:

@@ -176,6 +176,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "endpoint": {"en": "Endpoint", "fr": "Point d'accès"},
     "requests": {"en": "Requests", "fr": "Requêtes"},
     "requests_nav": {"en": "Request data", "fr": "Demander des données"},
+    "report_nav": {"en": "Transparency report (PDF)", "fr": "Rapport de transparence (PDF)"},
     "requests_title": {"en": "Dataset requests", "fr": "Demandes de jeux de données"},
     "request_intro": {"en": "Ask for data the city does not publish yet, or support a "
                             "request with your vote.",

@@ -52,3 +52,9 @@ REVOKE ALL ON FUNCTION catalog.append_audit(text, text, text, jsonb),
 GRANT EXECUTE ON FUNCTION catalog.record_decision(bigint, text, text, text, text, text[]),
     catalog.acknowledge_attention(bigint, text) TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA catalog TO {role};
+-- published reports: listed and served by the API (0011 on)
+DO $$ BEGIN
+    IF to_regclass('catalog.reports') IS NOT NULL THEN
+        EXECUTE 'GRANT SELECT ON catalog.reports TO {role}';
+    END IF;
+END $$;

@@ -77,3 +77,15 @@ def publish_candidates(candidates: dict[str, int]) -> dict[str, int]:
             raise RuntimeError(f"{slug}/published recorded no version number")
         versions[slug] = version
     return versions
+
+
+def render_report() -> int:
+    """Render the transparency report from the published datasets; its catalogue id."""
+    from civic_assets.report.asset import REPORT_KEY
+
+    result = materialize(dg.AssetSelection.assets(REPORT_KEY))
+    events = result.asset_materializations_for_node(op_name(REPORT_KEY))
+    report_id = events[-1].metadata["report_id"].value
+    if not isinstance(report_id, int):
+        raise RuntimeError("the transparency report recorded no id")
+    return report_id

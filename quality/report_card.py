@@ -468,14 +468,20 @@ def _newest_timestamp(series: pd.Series) -> tuple[pd.Timestamp | None, pd.Series
     return (None if pd.isna(newest) else newest.tz_convert("UTC")), stamps
 
 
-# how far past its generalized value a timestamp of each resolution may reach
-_PERIOD_END = {
-    "hour": pd.Timedelta(hours=1),
-    "day": pd.Timedelta(days=1),
-    "week": pd.Timedelta(weeks=1),
-    "month": pd.DateOffset(months=1),
-    "year": pd.DateOffset(years=1),
-}
+def _period_end(start: pd.Timestamp, resolution: str | None) -> pd.Timestamp:
+    """How far a timestamp generalized to `resolution` (the period's start) may reach."""
+    if resolution == "hour":
+        return start + pd.Timedelta(hours=1)
+    if resolution == "day":
+        return start + pd.Timedelta(days=1)
+    if resolution == "week":
+        return start + pd.Timedelta(weeks=1)
+    if resolution == "month":
+        return start + pd.Timedelta(days=start.days_in_month - start.day + 1)
+    if resolution == "year":
+        return start + pd.Timedelta(days=(366 if start.is_leap_year else 365)
+                                    - start.day_of_year + 1)
+    return start
 
 
 def _timeliness(
@@ -516,8 +522,8 @@ def _timeliness(
         recommendations.append(f"column `{timestamp_column}` holds no timestamps")
         return DimensionScore(0.0, weight, "no timestamps", details)
 
-    if resolution in _PERIOD_END:
-        newest = min(newest + _PERIOD_END[resolution], now)
+    if resolution is not None:
+        newest = min(_period_end(newest, resolution), now)
         details["resolution"] = resolution
     age = max(now - newest, pd.Timedelta(0))
     age_days = age / pd.Timedelta(days=1)

@@ -45,6 +45,11 @@ def test_every_city_dataset_is_published(city_published, conn):
         "SELECT slug, row_count FROM catalog.versions WHERE slug = ANY(%s)",
         (list(CITY_DATASETS),)).fetchall())
     assert counts["la_service_requests"] == 9_999 and counts["neighbourhoods"] == 99
+    # the provenance of a two-file dataset names both files
+    provenance = conn.execute("SELECT provenance FROM catalog.versions WHERE slug ="
+                              " 'oakland_budget' ORDER BY version DESC LIMIT 1").fetchone()[0]
+    names = " ".join(source["name"] for source in provenance["sources"])
+    assert "FY22-23__adopted.csv" in names and "Midcycle.xlsx" in names
 
 
 def test_median_hours_to_close_of_bulky_items(city_published, conn, requests_file):

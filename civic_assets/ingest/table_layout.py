@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from civic_assets.ingest.errors import IngestError
+
 Cells = Sequence[Any]
 
 # a table's notes are a few lines; more single-value rows than this are data
@@ -74,6 +76,23 @@ def header_index(rows: Sequence[Cells]) -> int:
         if filled(row) > max(1, table // 2):
             return 0  # a wide row that is not the header: no title block, read as is
     return 0
+
+
+def header_options(source: str, options: dict[str, Any]) -> tuple[int | None, int | None]:
+    """(skip_rows, header_row) as the options give them (None: not given), checked."""
+    if "skip_rows" in options and "header_row" in options:
+        raise IngestError(source, "options skip_rows and header_row both say where the "
+                          "header is: give one")
+    try:
+        skip = int(options["skip_rows"]) if "skip_rows" in options else None
+        header_row = int(options["header_row"]) if "header_row" in options else None
+    except (TypeError, ValueError) as exc:
+        raise IngestError(source, f"skip_rows and header_row are whole numbers ({exc})"
+                          ) from exc
+    if (skip is not None and skip < 0) or (header_row is not None and header_row < 1):
+        raise IngestError(source, "header_row counts from 1 (the sheet's row number) and "
+                          "skip_rows from 0")
+    return skip, header_row
 
 
 @dataclass

@@ -30,7 +30,13 @@ from civic_assets.ingest.errors import IngestError
 from civic_assets.ingest.files import Fingerprint
 from civic_assets.ingest.limits import human_bytes, max_field_bytes
 from civic_assets.ingest.readers.base import RecordStream
-from civic_assets.ingest.table_layout import LayoutReport, header_index, row_text, without_notes
+from civic_assets.ingest.table_layout import (
+    LayoutReport,
+    header_index,
+    header_options,
+    row_text,
+    without_notes,
+)
 from civic_assets.ingest.type_detection import TypeDetector
 
 SNIFF_BYTES = 64 * 1024
@@ -321,18 +327,8 @@ def open_csv(path: Path, options: dict[str, Any], print_: Fingerprint | None = N
 
 def header_position(path: Path, options: dict[str, Any]) -> tuple[int, int | None]:
     """(skip_rows, header_row) from the options, checked."""
-    if "skip_rows" in options and "header_row" in options:
-        raise IngestError(str(path), "options skip_rows and header_row both say where the "
-                          "header is: give one")
-    try:
-        skip = int(options.get("skip_rows", 0))
-        header_row = int(options["header_row"]) if "header_row" in options else None
-    except (TypeError, ValueError) as exc:
-        raise IngestError(str(path), f"skip_rows and header_row are whole numbers ({exc})"
-                          ) from exc
-    if skip < 0 or (header_row is not None and header_row < 1):
-        raise IngestError(str(path), "header_row counts from 1 and skip_rows from 0")
-    return skip, header_row
+    skip, header_row = header_options(str(path), options)
+    return skip or 0, header_row
 
 
 TAIL_BYTES = 16 * 1024

@@ -35,6 +35,7 @@ from civic_assets.ingest.table_layout import (
     MAX_TITLE_ROWS,
     LayoutReport,
     header_index,
+    header_options,
     is_blank,
     row_text,
     without_notes,
@@ -224,28 +225,25 @@ Numbered = tuple[int, list[str | None]]
 def _read_header(path: Path, rows: Iterator[Numbered], options: dict[str, Any], title: str,
                  layout: LayoutReport) -> tuple[list[str], list[Numbered]]:
     """The header's names, and the rows read past it (to be read as data)."""
-    header_row, skip_rows = options.get("header_row"), options.get("skip_rows")
-    if header_row is not None and skip_rows is not None:
-        raise IngestError(str(path), "options skip_rows and header_row both say where the "
-                          "header is: give one")
+    skip_rows, header_row = header_options(str(path), options)
     head: list[Numbered] = []
     for item in rows:
         head.append(item)
         non_blank = [row for _, row in head if not is_blank(row)]
         if header_row is not None:
-            if item[0] >= int(header_row):
+            if item[0] >= header_row:
                 break
-        elif len(non_blank) > (int(skip_rows) if skip_rows is not None else MAX_TITLE_ROWS + 4):
+        elif len(non_blank) > (skip_rows if skip_rows is not None else MAX_TITLE_ROWS + 4):
             break
     candidates = [item for item in head if not is_blank(item[1])]
     if header_row is not None:
-        candidates = [item for item in candidates if item[0] == int(header_row)]
+        candidates = [item for item in candidates if item[0] == header_row]
         if not candidates:
             raise IngestError(str(path), f"row {header_row} (option header_row) is empty or "
                               "past the end of the sheet", f"sheet {title!r}")
         at = 0
     elif skip_rows is not None:
-        at = int(skip_rows)
+        at = skip_rows
     else:
         at = header_index([row for _, row in candidates])
     if at >= len(candidates):

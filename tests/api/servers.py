@@ -8,7 +8,6 @@ import asyncio
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,34 +18,13 @@ from pathlib import Path
 
 import httpx
 
+from bench.load import serve_api
 from tests.helpers import free_port
-from tests.paths import PROJECT_ROOT
 
 
-@contextmanager
-def api_workers(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
-    """`python -m api --workers N` on a free port; yields its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env={**os.environ, **env, "CIVIC_PUBLIC_BASE_URL": base})
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the API did not start (exit code {process.poll()})")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def api_workers(env: dict[str, str], *, workers: int = 2):
+    """`python -m api --workers N` on a free port; yields its base URL (the bench's server)."""
+    return serve_api(env, workers=workers)
 
 
 def _postgres_bindir() -> Path | None:

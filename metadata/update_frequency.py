@@ -4,11 +4,17 @@
 "quarterly", or an EU frequency URI ending in one) and, failing that, the spec's cron
 `schedule` ("0 6 * * *", "@weekly"). The interval is the promise timeliness is judged
 against; `None` means no promise was made (irregular, as needed, never).
+
+`freshness_window` (the interval times `FRESHNESS_GRACE`) is the one number every
+freshness flag uses: the published asset's Dagster `FreshnessPolicy`, the portal's flag
+and the DCAT quality measurement (both through `freshness_at`). `frequency_cron` turns a
+promised frequency into the extract's schedule when the spec names no cron of its own.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 FREQUENCY_INTERVALS = {
     "continuous": timedelta(hours=1),
@@ -49,14 +55,58 @@ _CRON_ALIASES = {
 }
 
 
+def _frequency_word(text: str) -> str:
+    """The key of FREQUENCY_INTERVALS a frequency word, code or EU URI stands for."""
+    word = text.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    word = _EU_CODES.get(word, word)
+    return word.replace("-", "").replace("_", "").replace(" ", "")
+
+
 def parse_update_frequency(text: str | None) -> timedelta | None:
     """Interval of a frequency word or EU frequency URI; None when unknown or irregular."""
     if not text:
         return None
-    word = text.strip().rstrip("/").rsplit("/", 1)[-1].lower()
-    word = _EU_CODES.get(word, word)
-    word = word.replace("-", "").replace("_", "").replace(" ", "")
-    return FREQUENCY_INTERVALS.get(word)
+    return FREQUENCY_INTERVALS.get(_frequency_word(text))
+
+
+# the extract's cron for a promised frequency, at 05:00 (the instance's time zone) before
+# the working day. Cron cannot say "every other week" or "every other year": those run
+# weekly and yearly, more often than promised, never less (a test holds
+# cron_interval(frequency_cron(f)) <= parse_update_frequency(f) for every frequency)
+FREQUENCY_CRONS = {
+    "continuous": "0 * * * *",
+    "realtime": "0 * * * *",
+    "hourly": "0 * * * *",
+    "daily": "0 5 * * *",
+    "weekdays": "0 5 * * 1-5",
+    "weekly": "0 5 * * 1",
+    "biweekly": "0 5 * * 1",
+    "fortnightly": "0 5 * * 1",
+    "monthly": "0 5 1 * *",
+    "bimonthly": "0 5 1 1,3,5,7,9,11 *",
+    "quarterly": "0 5 1 1,4,7,10 *",
+    "semiannual": "0 5 1 1,7 *",
+    "biannual": "0 5 1 1,7 *",
+    "annual": "0 5 1 1 *",
+    "annually": "0 5 1 1 *",
+    "yearly": "0 5 1 1 *",
+    "biennial": "0 5 1 1 *",
+}
+
+
+def frequency_cron(update_frequency: str | None) -> str | None:
+    """The cron schedule of an extract that keeps a promised update frequency; None for
+    no promise (irregular, as needed, never, unknown words)."""
+    if not update_frequency:
+        return None
+    return FREQUENCY_CRONS.get(_frequency_word(update_frequency))
+
+
+def refresh_cron(update_frequency: str | None = None,
+                     schedule: str | None = None) -> str | None:
+    """The extract's cron: the spec's own `schedule` if it has one, else the one its
+    update frequency implies."""
+    return schedule or frequency_cron(update_frequency)
 
 
 def cron_interval(schedule: str | None) -> timedelta | None:
@@ -128,6 +178,27 @@ def freshness_window(update_frequency: str | None = None,
     """How long after its latest publication a dataset is still fresh; None: no promise."""
     interval = expected_update_interval(update_frequency, schedule)
     return interval * FRESHNESS_GRACE if interval else None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether a dataset kept its promise at one moment: "fresh", "overdue" or
+    "no_schedule" (nothing promised), and when its next update is due."""
+
+    state: str
+    due: datetime | None
+
+
+def freshness_at(published_at: datetime, now: datetime, *, update_frequency: str | None = None,
+                 schedule: str | None = None) -> Freshness:
+    """Overdue once the freshness window since the latest publication has passed: from the
+    due moment on, as Dagster judges a `FreshnessPolicy.time_window(fail_window=window)`
+    (failing when the time since the last materialization is >= the window)."""
+    window = freshness_window(update_frequency, schedule)
+    if window is None:
+        return Freshness("no_schedule", None)
+    due = published_at + window
+    return Freshness("overdue" if now >= due else "fresh", due)
 
 
 def describe_interval(interval: timedelta) -> str:

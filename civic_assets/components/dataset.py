@@ -37,6 +37,7 @@ from civic_assets.keys import until_candidate_selection
 from civic_assets.publish.asset import build_published_asset
 from civic_assets.settings import get_settings
 from metadata.specs import DatasetSpec, SpecError, parse_spec
+from metadata.update_frequency import refresh_cron
 
 COMPONENT_FILE = "defs.yaml"
 
@@ -68,11 +69,7 @@ def dataset_definitions(spec: DatasetSpec) -> dg.Definitions:
     sensors = [build_candidate_sensor(spec, notify_job), build_approval_sensor(spec)]
     if spec.source is not None and spec.source.type == "file_drop":
         sensors.append(build_file_drop_sensor(spec))
-    schedules = [dg.ScheduleDefinition(
-        name=f"{spec.slug}_refresh", cron_schedule=spec.schedule,
-        target=until_candidate_selection(spec.slug),
-        # publication waits for the reviewers
-        description=f"Ingests {spec.slug} and prepares a new candidate.")] if spec.schedule else []
+    schedules = refresh_schedules(spec)
     extracts = ([build_raw_asset(spec)] if spec.source else []) + [
         build_raw_asset(spec, name) for name in spec.extracts]
     if spec.geography:
@@ -80,6 +77,21 @@ def dataset_definitions(spec: DatasetSpec) -> dg.Definitions:
     return dg.Definitions(
         assets=[*extracts, build_candidate_asset(spec), build_published_asset(spec)],
         jobs=[notify_job], sensors=sensors, schedules=schedules)
+
+
+def refresh_schedules(spec: DatasetSpec) -> list[dg.ScheduleDefinition]:
+    """`<slug>_refresh`, which ingests the dataset and prepares a new candidate (publication
+    waits for the reviewers), on the spec's `schedule`, else on the cron its
+    `metadata.update_frequency` implies; none when it promises neither."""
+    cron = refresh_cron(spec.metadata.update_frequency, spec.schedule)
+    if cron is None:
+        return []
+    why = ("its schedule" if spec.schedule
+           else f"its update frequency ({spec.metadata.update_frequency})")
+    return [dg.ScheduleDefinition(
+        name=f"{spec.slug}_refresh", cron_schedule=cron,
+        target=until_candidate_selection(spec.slug),
+        description=f"Ingests {spec.slug} and prepares a new candidate, on {why}.")]
 
 
 def _finish(spec: DatasetSpec, path: Path) -> DatasetSpec:

@@ -93,3 +93,25 @@ def test_slug_must_match_the_folder_and_all_broken_files_are_reported(tmp_path):
     message = str(caught.value)
     assert "one/defs.yaml: slug: 'other' must match the dataset's folder name 'one'" in message
     assert "two/defs.yaml" in message and "anonymization.columns.name" in message
+
+
+def test_a_promised_frequency_gives_the_extract_a_schedule(database_url, tmp_path,
+                                                           monkeypatch):
+    write_dataset(tmp_path, "t_weekly", metadata={"update_frequency": "weekly"})
+    write_dataset(tmp_path, "t_own_cron", schedule="30 2 * * 0",
+                  metadata={"update_frequency": "daily"})
+    write_dataset(tmp_path, "t_irregular", metadata={"update_frequency": "irregular"})
+    monkeypatch.setenv("CIVIC_DATASETS_DIR", str(tmp_path))
+    definitions = load_definitions()
+    weekly = definitions.resolve_schedule_def("t_weekly_refresh")
+    assert weekly.cron_schedule == "0 5 * * 1"
+    assert "update frequency (weekly)" in (weekly.description or "")
+    # what it runs: the extract up to the candidate, never the publication
+    job = definitions.resolve_job_def(weekly.job_name)
+    assert {"t_weekly/raw", "t_weekly/candidate"} <= {
+        key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    assert "t_weekly/published" not in {
+        key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    # the spec's own cron still wins; no promise, no schedule
+    assert definitions.resolve_schedule_def("t_own_cron_refresh").cron_schedule == "30 2 * * 0"
+    assert "t_irregular_refresh" not in {s.name for s in definitions.schedules or []}

@@ -49,3 +49,19 @@ def test_each_dataset_has_its_sensors_notify_job_schedule_and_owners(definitions
     published = definitions.resolve_asset_graph().get(
         dg.AssetKey(["service_requests", "published"]))
     assert "team:open-data" in published.owners
+
+
+def test_every_dataset_with_a_promised_frequency_has_a_refresh_schedule(definitions):
+    from civic_assets.components.dataset import load_dataset_specs
+    from civic_assets.settings import get_settings
+    from metadata.update_frequency import refresh_cron
+
+    specs = load_dataset_specs(get_settings().datasets_dir)
+    promised = {spec.slug: refresh_cron(spec.metadata.update_frequency, spec.schedule)
+                for spec in specs}
+    assert any(promised.values())
+    for slug, cron in promised.items():
+        if cron is not None:
+            assert definitions.resolve_schedule_def(f"{slug}_refresh").cron_schedule == cron
+    # an explicit schedule wins over the frequency ("daily" would give 05:00)
+    assert promised["service_requests"] == "0 6 * * *"

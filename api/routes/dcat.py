@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -73,8 +74,9 @@ def _catalog(db, settings, fmt: str, **headers: str) -> Response:
     def graph() -> Graph:
         datasets = [_published(row["spec"], versions[row["slug"]])
                     for row in public.list_published_specs(db)]
+        # each dataset's freshness (fresh or overdue) is judged now, as on its page
         return build_catalog_graph(settings.catalog_info(), datasets,
-                                   base_url=settings.public_base_url)
+                                   base_url=settings.public_base_url, now=datetime.now(UTC))
 
     return _rdf(graph, fmt, **headers)
 
@@ -108,6 +110,6 @@ def dataset_dcat(slug: str, ext: str, db: DbDep, settings: SettingsDep) -> Respo
 
     def graph() -> Graph:
         return dataset_graph(settings.catalog_info(), _published(dataset["spec"], versions),
-                             base_url=settings.public_base_url)
+                             base_url=settings.public_base_url, now=datetime.now(UTC))
 
     return _rdf(graph, fmt)

@@ -14,6 +14,11 @@ What harvesters get (one graph for the whole catalogue, or one per dataset):
   before), whose distributions point at `{base}/datasets/{slug}/versions/{n}/data.{ext}`
   and carry the byte size and an spdx:Checksum (sha256) of that exact file.
 
+Given the moment to judge at (`now=`), each dataset that promises an update frequency also
+carries its freshness as W3C DQV quality measurements: "fresh" or "overdue" and the date
+its next update is due (metadata/dcat/freshness.py), the same flag as the portal's and
+the published asset's Dagster freshness policy.
+
 DCAT-AP choices: titles, descriptions and keywords are language-tagged (en, fr); the
 publisher is a foaf:Agent with foaf:name; the contact point a vcard:Kind with
 vcard:hasEmail <mailto:…>; licences are dct:LicenseDocument (default: Open Government
@@ -29,6 +34,13 @@ with sh:class, and a harvester validating what it fetched has only what we sent 
 
 from __future__ import annotations
 
+from metadata.dcat.freshness import (
+    FRESHNESS,
+    NEXT_UPDATE_DUE,
+    dataset_freshness,
+    measurement_uri,
+    metric_uri,
+)
 from metadata.dcat.graph import build_catalog_graph, dataset_graph, frequency_uri
 from metadata.dcat.model import (
     CatalogInfo,
@@ -51,6 +63,7 @@ from metadata.dcat.vocabulary import (
     ADMS,
     DCAT,
     DEFAULT_SHAPES_NAME,
+    DQV,
     EU_AUTHORITY,
     EU_DATA_THEME,
     EU_FILE_TYPE,
@@ -62,6 +75,7 @@ from metadata.dcat.vocabulary import (
     GSP,
     IANA_MEDIA_TYPES,
     LANGUAGE_CODES,
+    LDQD,
     LOCN,
     OGL_CANADA_TITLE,
     OGL_CANADA_URI,
@@ -80,6 +94,7 @@ __all__ = [
     "DCAT",
     "DEFAULT_FORMAT",
     "DEFAULT_SHAPES_NAME",
+    "DQV",
     "EU_AUTHORITY",
     "EU_DATA_THEME",
     "EU_FILE_TYPE",
@@ -88,10 +103,13 @@ __all__ = [
     "EU_THEMES",
     "FILE_FORMATS",
     "FREQUENCIES",
+    "FRESHNESS",
     "GSP",
     "IANA_MEDIA_TYPES",
     "LANGUAGE_CODES",
+    "LDQD",
     "LOCN",
+    "NEXT_UPDATE_DUE",
     "OGL_CANADA_TITLE",
     "OGL_CANADA_URI",
     "PREFIXES",
@@ -111,11 +129,14 @@ __all__ = [
     "build_catalog_graph",
     "catalog_uri",
     "data_service_uri",
+    "dataset_freshness",
     "dataset_graph",
     "dataset_uri",
     "download_url",
     "frequency_uri",
     "jsonld_context",
+    "measurement_uri",
+    "metric_uri",
     "published_dataset_from_records",
     "rdf_format",
     "serialize",

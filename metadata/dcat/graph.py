@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
+from metadata.dcat.freshness import add_freshness
 from metadata.dcat.model import (
     CatalogInfo,
     Distribution,
     PublishedDataset,
     PublishedVersion,
     _as_datetime,
+    _datetime_literal,
 )
 from metadata.dcat.uris import (
     _base,
@@ -66,11 +68,6 @@ def _add_texts(graph: Graph, subject: Any, predicate: URIRef, texts: Mapping[str
 
 def _bilingual(model: Any) -> dict[str, str | None]:
     return {language: getattr(model, language, None) for language in SUPPORTED_LANGUAGES}
-
-
-def _datetime_literal(moment: datetime) -> Literal:
-    text = moment.astimezone(UTC).replace(microsecond=0).isoformat()
-    return Literal(text, datatype=XSD.dateTime)
 
 
 def _date_literal(text: str) -> Literal:
@@ -331,6 +328,7 @@ def _add_dataset(
     base_url: str,
     service: URIRef,
     include_versions: bool = True,
+    now: datetime | None = None,
 ) -> URIRef:
     if not dataset.versions:
         raise DcatError(f"dataset '{dataset.slug}' has no published version")
@@ -355,6 +353,8 @@ def _add_dataset(
             service=service,
         )
     graph.add((service, DCAT.servesDataset, subject))
+    if now is not None:
+        add_freshness(graph, subject, dataset, base_url=base_url, now=now)
     if not include_versions:
         graph.add((subject, DCAT.version, Literal(str(latest.version))))
         return subject
@@ -417,12 +417,15 @@ def build_catalog_graph(
     *,
     base_url: str,
     include_versions: bool = True,
+    now: datetime | None = None,
 ) -> Graph:
     """The whole catalogue as DCAT-AP 3.0.1: catalogue, datasets, versions, API.
 
     Each version is itself a dcat:Dataset (DCAT 3 versioning); some harvesters (CKAN's
     ckanext-dcat) import every dcat:Dataset they find, so `include_versions=False` gives
-    the current datasets only, each with `dcat:version` of its latest version.
+    the current datasets only, each with `dcat:version` of its latest version. Given
+    `now`, each dataset that promises an update frequency states whether it is fresh or
+    overdue at that moment (DQV, see metadata/dcat/freshness.py).
     """
     graph = _new_graph()
     node = catalog_uri(base_url)
@@ -460,6 +463,7 @@ def build_catalog_graph(
                     base_url=base_url,
                     service=service,
                     include_versions=include_versions,
+                    now=now,
                 ),
             )
         )
@@ -477,11 +481,14 @@ def dataset_graph(
     *,
     base_url: str,
     include_versions: bool = True,
+    now: datetime | None = None,
 ) -> Graph:
-    """One dataset (with its versions, distributions and the API serving it)."""
+    """One dataset (with its versions, distributions and the API serving it); given `now`,
+    its freshness at that moment."""
     graph = _new_graph()
     service = _add_data_service(graph, catalog, base_url)
     _add_dataset(
-        graph, dataset, base_url=base_url, service=service, include_versions=include_versions
+        graph, dataset, base_url=base_url, service=service, include_versions=include_versions,
+        now=now,
     )
     return graph

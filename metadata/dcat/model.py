@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from rdflib import Literal
+from rdflib.namespace import XSD
+
 from metadata.dcat.vocabulary import FILE_FORMATS, OGL_CANADA_URI, DcatError
 from metadata.keywords import SUPPORTED_LANGUAGES, suggest_keywords
 from metadata.specs import DatasetSpec
@@ -110,6 +113,12 @@ def _as_datetime(value: Any) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
+
+
+def _datetime_literal(moment: datetime) -> Literal:
+    """xsd:dateTime in UTC, to the second."""
+    text = moment.astimezone(UTC).replace(microsecond=0).isoformat()
+    return Literal(text, datatype=XSD.dateTime)
 
 
 def _column_names(columns: Any) -> tuple[str, ...]:

@@ -14,6 +14,9 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+# W3C Data Quality Vocabulary, and the dimensions it publishes (Zaveri et al.'s survey)
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+LDQD = Namespace("http://www.w3.org/2016/05/ldqd#")
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 EU_FREQUENCY = Namespace(EU_AUTHORITY + "frequency/")
@@ -37,6 +40,8 @@ PREFIXES = {
     "gsp": GSP,
     "locn": LOCN,
     "adms": ADMS,
+    "dqv": DQV,
+    "ldqd": LDQD,
     "skos": SKOS,
     "xsd": XSD,
     "rdfs": RDFS,

@@ -116,3 +116,39 @@ def test_unknown_dataset_or_format_is_404(api, path, message):
     response = httpx.get(f"{api}{path}")
     assert response.status_code == 404
     assert message in response.json()["detail"]
+
+
+def test_an_overdue_dataset_says_so_in_its_dcat_and_the_catalogue(api, conn):
+    """Time moves forward: the daily dataset's latest version published three days ago
+    (past its window of twice a day) is "overdue" in its DCAT and in the catalogue's, with
+    the moment it was due; published just now it is "fresh". Both still conform."""
+    from metadata.dcat import DQV, FRESHNESS, NEXT_UPDATE_DUE, measurement_uri
+
+    dataset = URIRef(f"{api}/datasets/{SLUG}")
+
+    def freshness(graph: Graph) -> tuple[str, object]:
+        state = graph.value(measurement_uri(dataset, FRESHNESS), DQV.value)
+        due = graph.value(measurement_uri(dataset, NEXT_UPDATE_DUE), DQV.value)
+        assert (dataset, DQV.hasQualityMeasurement, measurement_uri(dataset, FRESHNESS)) in graph
+        return str(state), due.toPython() if due is not None else None
+
+    latest, original = conn.execute(
+        "SELECT version, published_at FROM catalog.versions WHERE slug = %s"
+        " ORDER BY version DESC LIMIT 1", (SLUG,)).fetchone()
+    try:
+        for age, expected in (("3 days", "overdue"), ("1 minute", "fresh")):
+            published = conn.execute(
+                "UPDATE catalog.versions SET published_at = now() - %s::interval"
+                " WHERE slug = %s AND version = %s RETURNING published_at",
+                (age, SLUG, latest)).fetchone()[0]
+            own = fetch_graph(f"{api}/datasets/{SLUG}/dcat.ttl")[0]
+            catalogue = fetch_graph(f"{api}/catalog.jsonld")[0]
+            for graph in (own, catalogue):
+                state, due = freshness(graph)
+                assert state == expected
+                assert abs((due - published).total_seconds() - 2 * 86400) < 1
+            conforms, report = validate_dcat(own)
+            assert conforms, report
+    finally:
+        conn.execute("UPDATE catalog.versions SET published_at = %s"
+                     " WHERE slug = %s AND version = %s", (original, SLUG, latest))

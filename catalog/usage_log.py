@@ -1,5 +1,7 @@
 """`catalog.usage_log`: page views, API calls and downloads, written in batches by the
-API, with visitors as hashes under a daily salt (`catalog.usage_salt`), never addresses."""
+API, with visitors as hashes under a daily salt (`catalog.usage_salt`), never addresses.
+Rows moved from the former `catalog.usage_events` (migration 0013) have no visitor
+(NULL): they count as requests, not as visitors."""
 
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ async def dataset_usage_async(conn: psycopg.AsyncConnection, *, slug: str,
             " coalesce(sum(n) FILTER (WHERE kind = 'api'), 0)::bigint AS api_calls,"
             " coalesce(sum(n) FILTER (WHERE kind = 'download'), 0)::bigint AS downloads,"
             " (SELECT count(DISTINCT (at::date, visitor)) FROM catalog.usage_log"
-            "   WHERE slug = %(slug)s AND at > now() - make_interval(days => %(days)s))"
+            "   WHERE slug = %(slug)s AND at > now() - make_interval(days => %(days)s)"
+            "   AND visitor IS NOT NULL)"
             "   AS visitors"
             " FROM (SELECT kind, count(*) AS n FROM catalog.usage_log"
             "   WHERE slug = %(slug)s AND at > now() - make_interval(days => %(days)s)"
@@ -59,7 +62,8 @@ SELECT at::date AS day, count(*) FILTER (WHERE kind = 'page') AS page_views,
 """
 _BREAKDOWN = """
 SELECT coalesce(slug, '') AS slug, kind, coalesce(format, '') AS format, endpoint,
-       count(*) AS requests, count(DISTINCT (at::date, visitor)) AS visitors
+       count(*) AS requests,
+       count(DISTINCT (at::date, visitor)) FILTER (WHERE visitor IS NOT NULL) AS visitors
   FROM catalog.usage_log WHERE at > now() - make_interval(days => %s)
  GROUP BY 1, 2, 3, 4 ORDER BY requests DESC, 1, 2, 3, 4 LIMIT %s
 """

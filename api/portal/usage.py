@@ -4,18 +4,23 @@ the worker process writes the queue to `catalog.usage_log` in batches.
 
 The visitor is a SHA-256 of the day's salt (from the catalogue, deleted the next day),
 the client address and its user agent: unique visitors per day can be counted, and
-no address is ever stored or kept in a form that can be traced back after the day."""
+no address is ever stored or kept in a form that can be traced back after the day.
+
+A download is counted once, with its format: a GET answered with the file (200), or
+with a byte range from its first byte (206: the start of a resumable download). Not
+counted: a HEAD, a 304 (the client revalidated the copy it has), the later ranges of a
+resumed download, and failures."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from catalog.usage_log import Event, usage_salt_async, write_usage_async
+from api.portal.salt import DailySalt, daily_salt
+from catalog.usage_log import Event, write_usage_async
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +34,7 @@ _DOWNLOAD = re.compile(r"^/datasets/(?P<slug>[a-z0-9_]+)/(latest|versions/\d+)/"
 _DATASET_API = re.compile(r"^/datasets/(?P<slug>[a-z0-9_]+)(/.*)?$")
 _PAGE = re.compile(r"^/portal/datasets/(?P<slug>[a-z0-9_]+)$")
 _SITE_PAGES = {"/": "catalogue", "/dashboard": "dashboard"}
+_FROM_THE_START = re.compile(r"^\s*bytes\s*=\s*0+\s*-", re.IGNORECASE)
 
 
 def classify(path: str, query_format: str | None) -> tuple[str, str, str | None,
@@ -53,14 +59,21 @@ def classify(path: str, query_format: str | None) -> tuple[str, str, str | None,
     return None
 
 
+def is_a_download(method: str, status: int, byte_range: str | None) -> bool:
+    """Whether a successful answer at a download URL is a download to count (see above)."""
+    if method != "GET" or status == 304:
+        return False
+    return status != 206 or _FROM_THE_START.match(byte_range or "") is not None
+
+
 class UsageRecorder:
     """One per worker process: the queue, the writer task and the day's salt."""
 
-    def __init__(self, database) -> None:
+    def __init__(self, database, salt: DailySalt) -> None:
         self.database = database
+        self.salt = salt
         self.queue: asyncio.Queue[tuple] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self._task: asyncio.Task | None = None
-        self._salt: tuple[date, str] | None = None
         self.dropped = 0
 
     def record(self, kind: str, endpoint: str, slug: str | None, fmt: str | None,
@@ -73,11 +86,6 @@ class UsageRecorder:
         except asyncio.QueueFull:
             self.dropped += 1
 
-    async def _visitor(self, conn, client: str, day: date) -> str:
-        if self._salt is None or self._salt[0] != day:
-            self._salt = (day, await usage_salt_async(conn, day=day))
-        return hashlib.sha256(f"{self._salt[1]}|{client}".encode()).hexdigest()
-
     async def flush(self) -> int:
         """Write what is queued now; the number of events written."""
         pending: list[tuple] = []
@@ -88,7 +96,7 @@ class UsageRecorder:
         async with self.database.connection() as conn:
             events: list[Event] = []
             for at, kind, endpoint, slug, fmt, status, client in pending:
-                visitor = await self._visitor(conn, client, at.date())
+                visitor = await self.salt.hash(conn, client, day=at.date())
                 events.append((at, kind, endpoint, slug, fmt, status, visitor))
             await write_usage_async(conn, events)
         return len(events)
@@ -138,11 +146,15 @@ class UsageMiddleware:
         await self.app(scope, receive, watch)
         if status["code"] >= 400:
             return
+        headers = dict(scope.get("headers") or [])
+        if classified[0] == "download" and not is_a_download(
+                scope["method"], status["code"],
+                headers.get(b"range", b"").decode("latin-1")):
+            return
         state = scope["app"].state
         recorder = getattr(state, "usage", None)
         if recorder is None:
-            recorder = state.usage = UsageRecorder(state.database)
-        headers = dict(scope.get("headers") or [])
+            recorder = state.usage = UsageRecorder(state.database, daily_salt(state))
         client = (scope.get("client") or ("unknown", 0))[0]
         agent = headers.get(b"user-agent", b"").decode("latin-1")[:200]
         recorder.record(*classified, status["code"], f"{client}|{agent}")

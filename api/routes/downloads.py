@@ -6,6 +6,7 @@ records; nothing from the request is ever part of a filesystem path. They stream
 disk (never read into memory), answer `If-None-Match` (the ETag is the SHA-256) with
 304, and one byte range (`Range: bytes=…`) with 206 or, past the end, 416; a request
 for several ranges, or a range we cannot read, gets the whole file (RFC 9110 allows it).
+Downloads are counted by the usage middleware (`api.portal.usage`), once each.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from api.deps import DbDep, SettingsDep, dataset_not_found, published_version_or_404
-from catalog import public, usage
+from catalog import public
 from metadata.datapackage import DataPackageError, build_datapackage
 from metadata.dcat import FILE_FORMATS, download_url
 from metadata.specs import DatasetSpec
@@ -40,7 +41,6 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     416: {"description": "The range starts past the end of the file"},
 }
 _SINGLE_BYTE_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
-_FROM_THE_START = re.compile(r"^\s*bytes\s*=\s*0+\s*-", re.IGNORECASE)
 
 
 def single_byte_range(header: str | None) -> bool:
@@ -102,11 +102,7 @@ def _download(request: Request, db, settings, slug: str, version: int | None,
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE if version is not None else REVALIDATE}
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    byte_range = request.headers.get("range")
-    honour_range = single_byte_range(byte_range)
-    # a download is counted once: not per HEAD, nor per later range of a resumed one
-    if request.method == "GET" and (not honour_range or _FROM_THE_START.match(byte_range or "")):
-        usage.record_usage(db, slug=slug, path=request.url.path, fmt=ext)
+    honour_range = single_byte_range(request.headers.get("range"))
     return FileDownload(path, media_type=record.get("media_type") or FILE_FORMATS[ext][0],
                         filename=f"{slug}-v{found['version']}.{ext}", headers=headers,
                         honour_range=honour_range)

@@ -11,10 +11,9 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA published GRANT SELECT ON TABLES TO {role};
 -- candidates: reports, checks and a 20-row anonymized preview; never the review tables
 GRANT SELECT ON catalog.datasets, catalog.versions, catalog.approvals, catalog.candidates,
     catalog.approval_requests TO {role};
-GRANT INSERT ON catalog.usage_events TO {role};
--- the portal: download counts to sort the catalogue by, and its search documents (from
--- migration 0005 on; grants are applied after upgrades to earlier targets too)
-GRANT SELECT ON catalog.usage_events TO {role};
+-- the portal's search documents (from migration 0005 on; grants are applied after
+-- upgrades to earlier targets too). Usage, download counts included, is catalog.usage_log
+-- (below); the API has no rights on the former catalog.usage_events (dropped by 0013).
 DO $$ BEGIN
     IF to_regclass('catalog.search_documents') IS NOT NULL THEN
         EXECUTE 'GRANT SELECT ON catalog.search_documents TO {role}';

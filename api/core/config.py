@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "open.data@localhost"
-    # subscription requests one client may make per hour (per API worker process)
+    # subscription requests one client may make per hour (all API workers together)
     subscribe_per_hour: int = 5
     # the portal's admin pages (usage): HTTP Basic, any user name, this password
     # (CIVIC_ADMIN_TOKEN); unset: the admin pages are off (404)

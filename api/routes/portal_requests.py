@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import AsyncDbDep, SettingsDep
 from api.portal.i18n import translator
-from api.portal.ratelimit import RateLimiter
+from api.portal.ratelimit import RateLimit
 from api.routes.portal import _language, _render
 from catalog import public
 from catalog.talkback import add_feedback, add_request, public_requests, upvote_request
@@ -20,16 +20,11 @@ from catalog.talkback import add_feedback, add_request, public_requests, upvote_
 router = APIRouter(tags=["portal"], include_in_schema=False)
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-# submissions (requests, feedback) and votes one client may make per hour
-SUBMISSIONS_PER_HOUR = 10
-VOTES_PER_HOUR = 30
+# submissions (requests, feedback) and votes one client may make per hour, across all
+# worker processes
+SUBMISSIONS = RateLimit("submissions", per_hour=10)
+VOTES = RateLimit("votes", per_hour=30)
 VOTED_COOKIE = "voted"
-_submissions = RateLimiter(SUBMISSIONS_PER_HOUR)
-_votes = RateLimiter(VOTES_PER_HOUR)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _email(value: str) -> str | None:
@@ -56,7 +51,7 @@ async def submit_request(request: Request, db: AsyncDbDep,
                          description: Annotated[str, Form(max_length=8000)] = "",
                          email: Annotated[str, Form(max_length=254)] = "") -> HTMLResponse:
     t = translator(_language(request))
-    if not _submissions.allow(_client(request)):
+    if not await SUBMISSIONS.allow(request, db):
         return await _requests_page(request, db, notice=t("too_many"), error=True,
                                     status_code=429)
     title = title.strip()
@@ -73,7 +68,7 @@ async def upvote(request_id: int, request: Request, db: AsyncDbDep) -> RedirectR
     """One vote per request from a browser (a cookie), and a cap per client per hour."""
     voted = set(filter(None, request.cookies.get(VOTED_COOKIE, "").split(".")))
     response = RedirectResponse(f"/portal/requests#request-{request_id}", status_code=303)
-    if str(request_id) in voted or not _votes.allow(_client(request)):
+    if str(request_id) in voted or not await VOTES.allow(request, db):
         return response
     if await upvote_request(db, request_id=request_id):
         voted.add(str(request_id))
@@ -92,7 +87,7 @@ async def feedback(slug: str, request: Request, db: AsyncDbDep, settings: Settin
     if await public.latest_version_number_async(db, slug=slug) is None:
         return _render(request, "portal/message.html", lang, {
             "heading": heading, "message": t("not_found"), "error": True}, status_code=404)
-    if not _submissions.allow(_client(request)):
+    if not await SUBMISSIONS.allow(request, db):
         return _render(request, "portal/message.html", lang, {
             "heading": heading, "message": t("too_many"), "error": True, "slug": slug},
             status_code=429)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import AsyncDbDep, SettingsDep
 from api.portal.i18n import bilingual, translator
 from api.portal.mail import MailNotSent, send_mail
-from api.portal.ratelimit import RateLimiter
+from api.portal.ratelimit import RateLimit
 from api.routes.portal import _language, _render
 from catalog import public
 from catalog.subscriptions import (
@@ -25,12 +25,6 @@ from catalog.subscriptions import (
 router = APIRouter(tags=["portal"], include_in_schema=False)
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-_limiters: dict[int, RateLimiter] = {}
-
-
-def _limiter(per_hour: int) -> RateLimiter:
-    return _limiters.setdefault(per_hour, RateLimiter(per_hour))
-
 
 def _message(request: Request, lang: str, message: str, *, slug: str | None = None,
              error: bool = False, status_code: int = 200, **form: str) -> HTMLResponse:
@@ -58,8 +52,8 @@ async def subscribe(slug: str, request: Request, db: AsyncDbDep, settings: Setti
     if not _EMAIL.fullmatch(email):
         return _message(request, lang, t("subscribe_invalid"), slug=slug, error=True,
                         status_code=400)
-    client = request.client.host if request.client else "unknown"
-    if not _limiter(settings.subscribe_per_hour).allow(client):
+    limit = RateLimit("subscriptions", per_hour=settings.subscribe_per_hour)
+    if not await limit.allow(request, db):
         return _message(request, lang, t("too_many"), slug=slug, error=True, status_code=429)
     subscription = await request_subscription(db, slug=slug, email=email.lower())
     if subscription.already_confirmed:

@@ -34,6 +34,12 @@ DO $$ BEGIN
         EXECUTE 'GRANT EXECUTE ON FUNCTION catalog.usage_salt(date) TO {role}';
     END IF;
 END $$;
+-- rate limits: every worker counts its clients' attempts in one table (0014 on)
+DO $$ BEGIN
+    IF to_regclass('catalog.rate_limit_hits') IS NOT NULL THEN
+        EXECUTE 'GRANT SELECT, INSERT, UPDATE, DELETE ON catalog.rate_limit_hits TO {role}';
+    END IF;
+END $$;
 -- requests and feedback: taken, upvoted and answered through the API (0010 on)
 DO $$ BEGIN
     IF to_regclass('catalog.dataset_requests') IS NOT NULL THEN

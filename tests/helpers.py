@@ -1,23 +1,18 @@
-"""Test helpers: a real uvicorn server on a free port, and demo files."""
+"""Test helpers: the API as a real server, a free port, an SMTP inbox, review links."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
 
-import httpx
-
-from tests.paths import PROJECT_ROOT
+from bench.load import serve_api
+from tests.paths import PROJECT_ROOT  # noqa: F401 - the tests take it from here too
 
 
 def free_port() -> int:
@@ -26,31 +21,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def running_api(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start `uvicorn api.main:app` as a real process; yield its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process_env = {**os.environ, **(env or {}), "CIVIC_PUBLIC_BASE_URL": base}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=process_env)
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the API did not start (exit code {process.poll()})")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def running_api(env: dict[str, str] | None = None) -> AbstractContextManager[str]:
+    """The API as a real process with one worker (the bench's `serve_api`, as the load
+    tests start it with more); yields its base URL."""
+    return serve_api(env or {}, workers=1)
 
 
 @dataclass

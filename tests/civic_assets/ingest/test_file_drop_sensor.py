@@ -198,13 +198,15 @@ def processes_with_env(marker: str) -> list[int]:
 
 
 @contextlib.contextmanager
-def dagster_dev(env: dict[str, str], home: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def dagster_dev(env: dict[str, str], home: Path,
+                workspace: Path = PROJECT_ROOT / "workspace.yaml",
+                ) -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
     bin_dir = Path(sys.executable).parent
     previous = signal.signal(signal.SIGINT, signal.SIG_DFL)  # see STACK-NOTES
     try:
         process = subprocess.Popen(
-            [str(bin_dir / "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
+            [str(bin_dir / "dagster"), "dev", "-w", str(workspace),
              "-h", "127.0.0.1", "-p", str(port)],
             env=env, cwd=home, start_new_session=True,
             stdout=(home / "dagster-dev.log").open("wb"), stderr=subprocess.STDOUT)

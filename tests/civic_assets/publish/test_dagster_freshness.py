@@ -19,11 +19,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import psycopg
 import pytest
 import time_machine
 import yaml
 
-from catalog.database import PROJECT_ROOT, ConnectionParts, ensure_database
+from catalog.database import PROJECT_ROOT, ConnectionParts, ensure_database, libpq_url
 from civic_assets.keys import published_key
 from metadata.update_frequency import freshness_at, freshness_window
 from tests.civic_assets.ingest.test_file_drop_sensor import (
@@ -58,6 +59,20 @@ def status(base: str) -> str:
     return ui_freshness(base)["freshnessStatusInfo"]["freshnessStatus"]
 
 
+def fresh_dagster_storage(database_url: str) -> str:
+    """An empty Dagster storage database of this test's own. Not a wiped asset: Dagster
+    ignores events older than a wipe, and this test writes its publication in the past."""
+    parts = ConnectionParts.from_url(database_url)
+    name = f"{parts.dbname}_freshness_dagster"
+    with psycopg.connect(libpq_url(parts.url(dbname="postgres")), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     " WHERE datname = %s", (name,))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    storage = parts.url(driver="postgresql+psycopg2", dbname=name)
+    ensure_database(storage)
+    return storage
+
+
 def publish(instance: dg.DagsterInstance, at: datetime, version: int) -> None:
     """A publication of the dataset as Dagster records it: a materialization of
     <slug>/published, written at `at`."""
@@ -77,9 +92,7 @@ def test_dagster_flags_the_published_asset_once_its_window_has_passed(
     workspace.write_text(yaml.safe_dump({"load_from": [{"python_file": {
         "relative_path": str(LOCATION), "working_directory": str(PROJECT_ROOT),
         "location_name": "freshness_test"}}]}))
-    parts = ConnectionParts.from_url(database_url)
-    storage = parts.url(driver="postgresql+psycopg2", dbname=f"{parts.dbname}_dagster")
-    ensure_database(storage)
+    storage = fresh_dagster_storage(database_url)
     env = {**os.environ, "CIVIC_DATABASE_URL": database_url,
            "CIVIC_DAGSTER_STORAGE_URL": storage, "DAGSTER_HOME": str(home),
            # the daemon judges freshness every second instead of every 30
@@ -89,7 +102,6 @@ def test_dagster_flags_the_published_asset_once_its_window_has_passed(
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setenv("CIVIC_DAGSTER_STORAGE_URL", storage)
     instance = dg.DagsterInstance.get()
-    instance.wipe_assets([published_key(SLUG)])
 
     with dagster_dev(env, home, workspace) as (base, process):
         wait_for("the freshness daemon", lambda: daemon_health(base).get("FRESHNESS_DAEMON"),

@@ -24,16 +24,19 @@ import pytest
 import time_machine
 import yaml
 
+from api.portal.freshness import freshness
 from catalog.database import PROJECT_ROOT, ConnectionParts, ensure_database, libpq_url
 from civic_assets.keys import published_key
-from metadata.update_frequency import freshness_at, freshness_window
+from metadata.dcat import dataset_freshness, published_dataset_from_records
+from metadata.specs import DatasetSpec
+from metadata.update_frequency import Freshness, freshness_window
 from tests.civic_assets.ingest.test_file_drop_sensor import (
     daemon_health,
     dagster_dev,
     graphql,
     wait_for,
 )
-from tests.civic_assets.publish.freshness_location import FREQUENCY, SLUG
+from tests.civic_assets.publish.freshness_location import FREQUENCY, SLUG, SPEC
 
 LOCATION = Path(__file__).with_name("freshness_location.py")
 WINDOW = freshness_window(FREQUENCY)
@@ -120,16 +123,18 @@ def test_dagster_flags_the_published_asset_once_its_window_has_passed(
         seen = ui_freshness(base)["freshnessStatusInfo"]["freshnessStatusMetadata"]
         assert seen["lastMaterializedTimestamp"] == pytest.approx(published_at.timestamp(),
                                                                   abs=1)
-        assert freshness_at(published_at, datetime.now(UTC),
-                            update_frequency=FREQUENCY).state == "fresh"
+        # the dataset's page says the same (its flag, from the same window)
+        assert freshness(SPEC, published_at, datetime.now(UTC)).state == "fresh"
 
         # time moves past the window: Dagster flags it, not a moment before the portal does
         wait_for("Dagster to flag the dataset overdue",
                  lambda: status(base) == "DEGRADED", process, timeout=MARGIN.total_seconds() + 20)
         flagged_at = datetime.now(UTC)
         assert flagged_at >= due
-        assert freshness_at(published_at, flagged_at,
-                            update_frequency=FREQUENCY).state == "overdue"
+        assert freshness(SPEC, published_at, flagged_at) == Freshness("overdue", due)
+        described = published_dataset_from_records(
+            DatasetSpec.model_validate(SPEC), [{"version": 1, "published_at": published_at}])
+        assert dataset_freshness(described, flagged_at) == Freshness("overdue", due)
 
         # a new publication clears the flag
         publish(instance, datetime.now(UTC), version=2)

@@ -64,7 +64,7 @@ async def database_failed(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, psycopg.errors.QueryCanceled):
         return _unavailable(
             "the query ran longer than the API allows; narrow the filters or retry later")
-    request.app.state.database.recheck()
+    request.app.state.database.recover()
     return _unavailable("the database connection failed; retry shortly")
 
 

@@ -5,6 +5,7 @@ is stopped and started under load."""
 from __future__ import annotations
 
 import time
+from collections import Counter, defaultdict
 
 import httpx
 import psycopg
@@ -88,21 +89,32 @@ def test_postgres_restart_under_load_is_503_then_recovers_by_itself(throwaway_da
             cluster.start()
             up_at = time.monotonic()
             time.sleep(10)
-        assert httpx.get(f"{base}/datasets/{slug}/data?limit=5", timeout=10).status_code == 200
+        final = httpx.get(f"{base}/datasets/{slug}/data?limit=5", timeout=10)
+    story = _timeline(load.answers, up_at)
+    assert final.status_code == 200, (final.text, story)
 
     before = [a for a in load.answers if a.started + a.seconds < stopping_at]
     # started once the server was gone, answered before it was started again
     during = [a for a in load.answers
               if a.started > down_at and a.started + a.seconds < starting_at]
     after = [a for a in load.answers if a.started > up_at]
-    assert before and {a.status for a in before} == {200}
+    assert before and {a.status for a in before} == {200}, story
     # the outage: answered 503 with Retry-After, never a 500, never a hang: a server known
     # to be gone is waited for a second, not the pool timeout of a busy one
-    assert during and {a.status for a in during} == {503}, {a.status for a in during}
+    assert during and {a.status for a in during} == {503}, story
     assert all(a.retry_after for a in during)
-    assert max(a.seconds for a in during) < 3
+    assert max(a.seconds for a in during) < 3, story
     # back within seconds, by itself
     recovered = min((a.started for a in after if a.status == 200), default=None)
-    assert recovered is not None and recovered - up_at < 6, recovered and recovered - up_at
+    assert recovered is not None and recovered - up_at < 6, story
     settled = [a for a in after if a.started > recovered + 1]
-    assert settled and {a.status for a in settled} == {200}, {a.status for a in settled}
+    assert settled and {a.status for a in settled} == {200}, story
+
+
+def _timeline(answers, up_at: float) -> str:
+    """The answers' statuses per second around the restart, for a failure's message."""
+    seconds: dict[int, Counter] = defaultdict(Counter)
+    for answer in answers:
+        seconds[int((answer.started - up_at) // 1)][answer.status] += 1
+    return "statuses by second from the restart:\n" + "\n".join(
+        f"{second:+3d}s {dict(counts)}" for second, counts in sorted(seconds.items()))

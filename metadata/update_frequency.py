@@ -103,7 +103,7 @@ def frequency_cron(update_frequency: str | None) -> str | None:
 
 
 def refresh_cron(update_frequency: str | None = None,
-                     schedule: str | None = None) -> str | None:
+                 schedule: str | None = None) -> str | None:
     """The extract's cron: the spec's own `schedule` if it has one, else the one its
     update frequency implies."""
     return schedule or frequency_cron(update_frequency)

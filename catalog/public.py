@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 _LIST_PUBLISHED = (
@@ -100,6 +101,13 @@ async def get_version_async(conn: psycopg.AsyncConnection, *, slug: str,
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(*_version_query(slug, version))
         return await cur.fetchone()
+
+
+def latest_version_number_sql() -> sql.SQL:
+    """The same lookup as a scalar subquery with one placeholder (the slug), for a
+    statement of the API that checks, in its own round trip and snapshot, that the
+    version it read is still the latest."""
+    return sql.SQL("(" + _LATEST_VERSION_NUMBER + ")")
 
 
 async def latest_version_number_async(conn: psycopg.AsyncConnection, *,

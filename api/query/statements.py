@@ -29,12 +29,19 @@ def where(schema: TableSchema, query: DataQuery) -> Fragment:
 
 
 def page(schema: TableSchema, *, columns: list[str], condition: Fragment,
-         keys: list[SortKey], limit: int, offset: int) -> Fragment:
-    selected = sql.SQL(", ").join(sql.Identifier(name) for name in columns)
+         keys: list[SortKey], limit: int, offset: int,
+         also: Fragment | None = None) -> Fragment:
+    """The page's SELECT; `also`, an expression with its name, is one more output column
+    (computed once, for the whole statement, when it does not depend on the row)."""
+    selected: sql.Composable = sql.SQL(", ").join(sql.Identifier(name) for name in columns)
+    params: tuple = (*condition.params, limit, offset)
+    if also is not None:
+        selected = sql.SQL("{}, {}").format(selected, also.sql)
+        params = (*also.params, *params)
     return Fragment(
         sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s").format(
             selected, table(schema), condition.sql, order_by(keys)),
-        (*condition.params, limit, offset))
+        params)
 
 
 def capped_count(schema: TableSchema, condition: Fragment, cap: int) -> Fragment:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,11 +17,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
-from api.deps import AsyncDbDep, SettingsDep, dataset_not_found, version_not_found
+from api.deps import (
+    AsyncDbDep,
+    SettingsDep,
+    current_settings,
+    database,
+    dataset_not_found,
+    version_not_found,
+)
 from api.query import output
 from api.query.cursor import decode_cursor, encode_cursor, query_digest, read_cursor
 from api.query.errors import QueryError
 from api.query.execute import Page, fetch_groups, fetch_page
+from api.query.fragments import Fragment
 from api.query.params import FORMATS, DataQuery, parse_format, parse_query
 from api.query.schema import TableSchema, table_schema
 from api.query.sorting import total_order
@@ -134,6 +143,12 @@ async def versions(slug: str, db: AsyncDbDep, settings: SettingsDep) -> list[Ver
 
 # a version's table, columns and dictionary never change once published
 _SCHEMAS: OrderedDict[tuple[str, int], TableSchema] = OrderedDict()
+# the version each dataset's `latest` was last found at, in this worker: a page of the
+# latest version reads that version's table and checks in the same statement (one round
+# trip, one snapshot) that it is still the latest; if a publication made it otherwise,
+# the answer is dropped and the request answered again from a fresh lookup, so no answer
+# ever comes from a version older than the latest published when its statement ran
+_LATEST: dict[str, TableSchema] = {}
 
 
 async def _schema(db: psycopg.AsyncConnection, slug: str, version: int | None) -> TableSchema:
@@ -165,8 +180,8 @@ def _link(request: Request, settings, **replace: str | int) -> str:
 
 
 async def _rows_page(request: Request, db, settings, schema: TableSchema, query: DataQuery,
-                     fmt: str, limit: int, offset: int | None,
-                     cursor: str | None) -> tuple[TableSchema, Page, str | None]:
+                     fmt: str, limit: int, offset: int | None, cursor: str | None,
+                     check: Fragment | None = None) -> tuple[TableSchema, Page, str | None]:
     after = None
     if cursor is not None:
         if offset is not None:
@@ -187,7 +202,7 @@ async def _rows_page(request: Request, db, settings, schema: TableSchema, query:
     if fmt == "geojson":
         extra += output.geometry_columns(schema)
     page = await fetch_page(db, schema, query, keys=keys, output=shown, extra=extra,
-                            limit=limit, offset=offset or 0, after=after)
+                            limit=limit, offset=offset or 0, after=after, check=check)
     next_url = None
     if page.last is not None:
         token = encode_cursor(version=schema.version, query=query_digest(query.canonical()),
@@ -199,8 +214,32 @@ async def _rows_page(request: Request, db, settings, schema: TableSchema, query:
 async def _data(request: Request, db, settings, slug: str, version: int | None,
                 limit: int | None, offset: int | None, cursor: str | None,
                 format: str | None) -> Response:
+    if version is None and (presumed := _LATEST.get(slug)) is not None:
+        # an error (a field the presumed version lacks, its table gone) is answered only
+        # after a fresh lookup, below
+        with suppress(HTTPException, psycopg.errors.UndefinedTable):
+            answer = await _answer(request, db, settings, presumed, limit, offset, cursor,
+                                   format, latest=True)
+            if answer is not None:
+                return answer
+    schema = await _schema(db, slug, version)
+    if version is None:
+        if len(_LATEST) >= SCHEMAS_KEPT:
+            _LATEST.clear()
+        _LATEST[slug] = schema
+    answer = await _answer(request, db, settings, schema, limit, offset, cursor, format,
+                           latest=False)
+    assert answer is not None  # only a check of the latest version refuses an answer
+    return answer
+
+
+async def _answer(request: Request, db, settings, schema: TableSchema, limit: int | None,
+                  offset: int | None, cursor: str | None, format: str | None, *,
+                  latest: bool) -> Response | None:
+    """The page of `schema`; with `latest`, None unless `schema` is still the dataset's
+    latest version when the page is read."""
+    check = Fragment(public.latest_version_number_sql(), (schema.slug,)) if latest else None
     try:
-        schema = await _schema(db, slug, version)
         query = parse_query(schema, request.query_params.multi_items())
         fmt = parse_format(format, request.headers.get("accept"))
         limit = limit or settings.default_page_size
@@ -209,12 +248,22 @@ async def _data(request: Request, db, settings, slug: str, version: int | None,
                 raise QueryError("cursor", "groups are paged by offset")
             if fmt == "geojson":
                 raise QueryError("format", "groups have no geometry; ask for json or csv")
+            if latest and await public.latest_version_number_async(
+                    db, slug=schema.slug) != schema.version:
+                return None
             page = await fetch_groups(db, schema, query, limit=limit, offset=offset or 0)
             end = (offset or 0) + limit
             next_url = _link(request, settings, offset=end) if end < page.total else None
         else:
+            presumed = schema
             schema, page, next_url = await _rows_page(request, db, settings, schema, query,
-                                                      fmt, limit, offset, cursor)
+                                                      fmt, limit, offset, cursor, check)
+            if latest:
+                found = page.checked
+                if found is None:  # no row to carry the check
+                    found = await public.latest_version_number_async(db, slug=schema.slug)
+                if found != presumed.version:
+                    return None
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     except psycopg.errors.DataError as exc:
@@ -326,7 +375,11 @@ def _integer(request: Request, name: str, low: int, high: int) -> int | None:
     return number
 
 
-async def _query(request: Request, db, settings, slug: str, version: int | None) -> Response:
+async def _query(request: Request, slug: str, version: int | None) -> Response:
+    """The data routes take their connection here rather than as a dependency (FastAPI's
+    generator dependencies cost more per request than the page's SQL); it goes back to
+    the pool, as a dependency's would, before the response is sent."""
+    settings = await current_settings(request)
     try:
         limit = _integer(request, "limit", 1, MAX_PAGE_SIZE)
         offset = _integer(request, "offset", 0, MAX_OFFSET)
@@ -336,18 +389,17 @@ async def _query(request: Request, db, settings, slug: str, version: int | None)
             raise QueryError("cursor" if len(cursors) > 1 else "format", "given more than once")
     except QueryError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return await _data(request, db, settings, slug, version, limit, offset,
-                       cursors[0] if cursors else None, formats[0] if formats else None)
+    async with database(request).connection() as db:
+        return await _data(request, db, settings, slug, version, limit, offset,
+                           cursors[0] if cursors else None, formats[0] if formats else None)
 
 
 @router.get("/{slug}/data", summary="Query the latest version", **_DATA_ROUTE)
-async def latest_data(request: Request, slug: str, db: AsyncDbDep,
-                      settings: SettingsDep) -> Response:
-    return await _query(request, db, settings, slug, None)
+async def latest_data(request: Request, slug: str) -> Response:
+    return await _query(request, slug, None)
 
 
 @router.get("/{slug}/versions/{version}/data", summary="Query one published version",
             **_DATA_ROUTE)
-async def version_data(request: Request, slug: str, version: int, db: AsyncDbDep,
-                       settings: SettingsDep) -> Response:
-    return await _query(request, db, settings, slug, version)
+async def version_data(request: Request, slug: str, version: int) -> Response:
+    return await _query(request, slug, version)

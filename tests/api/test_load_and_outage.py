@@ -56,8 +56,10 @@ def test_a_pool_wait_past_its_timeout_is_503_with_retry_after(publication):
     busy = [a for a in answers if a.status == 503]
     assert {a.status for a in answers} <= {200, 503}
     assert busy and all(a.retry_after and int(a.retry_after) > 0 for a in busy)
-    # bounded: nobody waits long for a connection that does not come
-    assert max(a.seconds for a in busy) < 5
+    # bounded: nobody waits for a connection that does not come (a hang would run into the
+    # clients' 60 s); the margin over the 0.05 s timeout is for a CPU-starved CI machine,
+    # where answering 200 connections at once takes seconds by itself
+    assert max(a.seconds for a in busy) < 15
 
 
 @pytest.fixture
@@ -103,7 +105,8 @@ def test_postgres_restart_under_load_is_503_then_recovers_by_itself(throwaway_da
     # to be gone is waited for a second, not the pool timeout of a busy one
     assert during and {a.status for a in during} == {503}, story
     assert all(a.retry_after for a in during)
-    assert max(a.seconds for a in during) < 3, story
+    # (a busy server's pool timeout is 10 s; the margin is for a CPU-starved CI machine)
+    assert max(a.seconds for a in during) < 8, story
     # back within seconds, by itself
     recovered = min((a.started for a in after if a.status == 200), default=None)
     assert recovered is not None and recovered - up_at < 6, story

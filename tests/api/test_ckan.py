@@ -220,7 +220,8 @@ def test_a_slow_query_is_stopped(publication):
         started = time.monotonic()
         with pytest.raises(ckanapi.ValidationError) as raised:
             remote.action.datastore_search_sql(sql=sql)
-        assert time.monotonic() - started < 5
+        # stopped, not run out: the join alone takes minutes (the margin is for a loaded CI)
+        assert time.monotonic() - started < 20
         assert raised.value.error_dict["query"] == ["Query took too long"]
         # the connection went back to its pool in a usable state
         assert remote.action.datastore_search_sql(

@@ -5,6 +5,7 @@ its JSON stay as they are; these pages only read through the same functions."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from fastapi.templating import Jinja2Templates
 from api.deps import AsyncDbDep, SettingsDep
 from api.portal import catalogue as catalogue_view
 from api.portal.areas import area_layer
-from api.portal.charts import BarChart
-from api.portal.dashboard import ON_TIME_HOURS, dashboard_figures
+from api.portal.charts import BarChart, decimal, money_full, money_short, percent, signed
+from api.portal.dashboard import ON_TIME_HOURS, Figure, dashboard_figures
 from api.portal.dataset import anonymization_summary, api_examples, human_size, version_changes
 from api.portal.freshness import freshness
 from api.portal.i18n import (
@@ -245,20 +246,70 @@ async def dashboard(request: Request, db: AsyncDbDep) -> HTMLResponse:
     lang = _language(request)
     t = translator(lang)
     published = await portal.search_published_async(db, text=None)
-    requests, spending = await dashboard_figures(db, published)
-    charts = []
-    for figures in requests:
-        charts.append({
-            "figures": figures,
-            "per_month": BarChart(t("requests_per_month"), figures.per_month),
-            "busiest": BarChart(t("busiest_types"), figures.busiest_types, horizontal=True),
-            "per_area": BarChart(t("per_area"), figures.per_area, horizontal=True),
-        })
+    sections = []
+    for section in await dashboard_figures(db, published):
+        sections.append({
+            "place": bilingual(section.place, lang),
+            "tiles": [{"figure": f, "value": _figure_value(f, lang),
+                       "label": _figure_label(f, t, lang)} for f in section.tiles],
+            "charts": [{"figure": f, "chart": _figure_chart(f, t, lang)}
+                       for f in section.charts]})
     return _render(request, "portal/dashboard.html", lang, {
-        "requests": charts, "spending": [
-            {"figures": s, "chart": BarChart(s.amount_column, s.per_department,
-                                             horizontal=True)} for s in spending],
-        "on_time_hours": ON_TIME_HOURS})
+        "sections": sections, "on_time_hours": ON_TIME_HOURS})
+
+
+def _formats(unit: str, lang: str) -> tuple[Callable[[float], str], Callable[[float], str]]:
+    """How a figure's values are written beside a bar (short) and in full."""
+    if unit == "money":
+        return (lambda v: money_short(v, lang)), (lambda v: money_full(v, lang))
+    if unit == "rate":
+        return (lambda v: decimal(v, 1, lang)), (lambda v: decimal(v, 2, lang))
+    return (lambda v: decimal(v, 0, lang)), (lambda v: decimal(v, 0, lang))
+
+
+def _figure_value(figure: Figure, lang: str) -> str:
+    value = figure.value or 0.0
+    if figure.unit == "hours":
+        return translator(lang)("hours", n=decimal(value, 1, lang))
+    if figure.unit == "share":
+        return percent(value, lang)
+    return _formats(figure.unit, lang)[0](value)
+
+
+def _figure_label(figure: Figure, t: Callable[..., str], lang: str) -> str:
+    params = {k: v for k, v in figure.params.items() if isinstance(v, (str, int))}
+    if figure.message in ("budget_total", "budget_by_department", "change_by_department"):
+        params = {**params, "what": t("adopted_budget" if figure.params.get("adopted")
+                                      else "spending"),
+                  "what_lower": t("adopted_budget_lower" if figure.params.get("adopted")
+                                  else "budget_lower"),
+                  "year": figure.params.get("year") or "",
+                  "previous": figure.params.get("previous") or ""}
+        label = t(figure.message + ("_years" if figure.params.get("year") else ""),
+                  **params)
+        return label + (t("expenses_only") if figure.params.get("expenses") else "")
+    if figure.message == "per_area":
+        every = "_all" if figure.params.get("n") == figure.params.get("of") else ""
+        if figure.params.get("areas"):
+            params["areas"] = bilingual(figure.params["areas"], lang)
+            return t("per_area_of" + every, **params)
+        return t("per_area" + every, **params)
+    if figure.message == "closed_within_target":
+        params["closed"] = decimal(figure.params["closed"], 0, lang)
+    return t(figure.message, **params)
+
+
+def _figure_chart(figure: Figure, t: Callable[..., str], lang: str) -> BarChart:
+    bars = list(figure.bars or [])
+    if figure.params.get("others"):
+        bars.append((t("other_departments", n=figure.params["others"]),
+                     figure.params["others_total"]))
+    short, full = _formats(figure.unit, lang)
+    if figure.kind == "budget_change":
+        short, full = (lambda v: signed(v, money_short, lang)), \
+            (lambda v: signed(v, money_full, lang))
+    return BarChart(_figure_label(figure, t, lang), bars, horizontal=figure.horizontal,
+                    short=short, full=full)
 
 
 @router.get("/portal/datasets/{slug}/boundaries.geojson")

@@ -331,9 +331,18 @@ async def dashboard_figures(conn: psycopg.AsyncConnection,
         # a share within each type's own target says more than one within a fixed time
         if any(f.kind == "share_within_target" for f in section.tiles):
             section.tiles = [f for f in section.tiles if f.kind != "share_on_time"]
-        section.tiles.sort(key=lambda f: _ORDER.index(f.kind) if f.kind in _ORDER else 99)
-        section.charts.sort(key=lambda f: _ORDER.index(f.kind) if f.kind in _ORDER else 99)
+        # each dataset's figures together, the datasets in the order of their first figure
+        first: dict[str, int] = {}
+        for figure in section.tiles + section.charts:
+            first[figure.source.slug] = min(first.get(figure.source.slug, 99),
+                                            _rank(figure))
+        for figures in (section.tiles, section.charts):
+            figures.sort(key=lambda f: (first[f.source.slug], f.source.slug, _rank(f)))
     return list(sections.values())
+
+
+def _rank(figure: Figure) -> int:
+    return _ORDER.index(figure.kind) if figure.kind in _ORDER else len(_ORDER)
 
 
 _ORDER = ["total", "median", "share_within_target", "share_on_time", "median_rate",

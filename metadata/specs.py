@@ -168,6 +168,31 @@ class Geography(_Strict):
         return self
 
 
+class AreaJoin(_Strict):
+    """The areas a dataset is aggregated to: another published dataset's shapes, joined
+    on this dataset's `column` = that dataset's `key`. The portal draws the dataset as a
+    choropleth on the latest GeoJSON file of that dataset."""
+
+    # the published dataset holding the areas' shapes (a geometry column, GeoJSON file)
+    dataset: str
+    # this dataset's column identifying each record's area
+    column: str
+    # that dataset's column holding the same values
+    key: str
+    # that dataset's column naming each area for readers; the key when unset
+    label: str | None = None
+    # the numeric columns a reader may colour the areas by (besides the number of
+    # records); every numeric column but identifiers and codes when unset
+    measures: list[str] | None = None
+
+    @field_validator("dataset")
+    @classmethod
+    def _dataset_is_a_slug(cls, value: str) -> str:
+        if not SLUG_PATTERN.match(value):
+            raise ValueError(f"'{value}' is not a dataset slug")
+        return value
+
+
 class DbtBinding(_Strict):
     """The dbt model the candidate is made from: the dataset's mart. Its staging models
     are the mart's parents in the dbt project; its dbt source is `raw.<slug>`."""
@@ -236,6 +261,8 @@ class DatasetSpec(_Strict):
     # the published columns; declared before the fields whose column names it checks
     dictionary: dict[str, DictionaryColumn] = Field(default_factory=dict)
     anonymization: AnonymizationPolicy = Field(default_factory=AnonymizationPolicy)
+    # the areas the records are aggregated to (a choropleth on the portal)
+    areas: AreaJoin | None = None
     validation: Validation = Field(default_factory=Validation)
     approval: Approval = Field(default_factory=Approval)
     spec_path: str | None = Field(default=None, exclude=True)
@@ -278,6 +305,18 @@ class DatasetSpec(_Strict):
             _check_declared(getattr(policy, field_name), field_name, info)
         _check_declared(policy.accepted_columns(), "accepted_quasi_identifiers", info)
         return policy
+
+    @field_validator("areas")
+    @classmethod
+    def _areas_name_a_published_column(cls, areas: AreaJoin | None,
+                                       info: ValidationInfo) -> AreaJoin | None:
+        if areas is not None:
+            _check_declared([areas.column], "column", info)
+            _check_declared(areas.measures or [], "measures", info)
+            if areas.dataset == info.data.get("slug"):
+                raise ValueError("dataset: the areas are another dataset's shapes, not this "
+                                 "dataset's own")
+        return areas
 
     @field_validator("validation")
     @classmethod

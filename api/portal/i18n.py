@@ -233,9 +233,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "map_note": {"en": "The first {n} records of the latest version, by their coordinates.",
                  "fr": "Les {n} premiers enregistrements de la dernière version, selon "
                        "leurs coordonnées."},
-    "choropleth_note": {"en": "Records per area ({column}): darker areas have more.",
-                        "fr": "Enregistrements par secteur ({column}) : plus la couleur est "
-                              "foncée, plus il y en a."},
+    "choropleth_note": {"en": "Each area ({column}) coloured by the measure chosen: the "
+                              "darker, the higher.",
+                        "fr": "Chaque secteur ({column}) est coloré selon la mesure choisie : "
+                              "plus la couleur est foncée, plus la valeur est élevée."},
+    "measure": {"en": "Measure", "fr": "Mesure"},
+    "show": {"en": "Show", "fr": "Afficher"},
+    "measure_count": {"en": "Number of records", "fr": "Nombre d'enregistrements"},
+    "measure_sum": {"en": "Total {name}", "fr": "{name}, total"},
+    "measure_avg": {"en": "Average {name}", "fr": "{name}, moyenne"},
+    "legend_quantiles": {"en": "Quantile classes: about as many areas in each.",
+                         "fr": "Classes par quantiles : à peu près autant de secteurs dans "
+                               "chacune."},
+    "no_data": {"en": "no data", "fr": "aucune donnée"},
+    "values_per_area": {"en": "Per area: {measure}", "fr": "Par secteur : {measure}"},
     "charts": {"en": "Charts", "fr": "Graphiques"},
     "histogram_of": {"en": "Distribution of {name}", "fr": "Répartition de {name}"},
     "per_month": {"en": "{name} per month", "fr": "{name} par mois"},

@@ -18,7 +18,18 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import AsyncDbDep, SettingsDep
 from api.portal import catalogue as catalogue_view
-from api.portal.areas import area_layer
+from api.portal.areas import (
+    AreaLayer,
+    area_figures,
+    area_labels,
+    area_layer,
+    area_measures,
+    choropleth,
+    default_measure,
+    format_value,
+    legend,
+    published_geojson,
+)
 from api.portal.charts import BarChart, decimal, money_full, money_short, percent, signed
 from api.portal.dashboard import ON_TIME_HOURS, Figure, dashboard_figures
 from api.portal.dataset import anonymization_summary, api_examples, human_size, version_changes
@@ -201,12 +212,9 @@ async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: Se
                if c.get("allowed_values") and c["name"] in schema.columns]
     values = dict(request.query_params.multi_items())
     areas = area_layer(spec, schema.names)
-    area_counts = None
-    if areas is not None:
-        groups = await fetch_groups(db, schema, parse_query(schema, [
-            ("group_by", areas.column), ("agg", "count")]), limit=5000, offset=0)
-        area_counts = {str(r[areas.column]): r["count"] for r in groups.rows
-                       if r[areas.column] is not None}
+    area_map = await _area_map(db, areas, schema, dictionary, spec, slug=slug,
+                               version=latest["version"], chosen=request.query_params.get(
+                                   "measure"), t=t) if areas is not None else None
     return _render(request, "portal/dataset.html", lang, {
         "slug": slug, "spec": spec, "meta": meta, "latest": latest, "versions": versions,
         "title": bilingual({"en": dataset["title_en"], "fr": dataset["title_fr"]}, lang),
@@ -234,8 +242,32 @@ async def dataset_page(slug: str, request: Request, db: AsyncDbDep, settings: Se
         "map_url": (f"/datasets/{slug}/versions/{latest['version']}/data?format=geojson"
                     f"&limit={MAP_ROWS}") if (schema.coordinates or schema.geometry) else None,
         "map_rows": MAP_ROWS,
-        "areas": areas, "area_counts": area_counts,
+        "areas": areas, "area_map": area_map, "format_value": format_value,
     })
+
+
+async def _area_map(db: psycopg.AsyncConnection, areas: AreaLayer, schema: TableSchema,
+                    dictionary: dict, spec: dict[str, Any], *, slug: str, version: int,
+                    chosen: str | None, t) -> dict[str, Any] | None:
+    """The choropleth's measures, the one shown (the reader's choice, else the default),
+    its legend and the areas' names: what the map's script and the table without it
+    show. None when the areas' shapes are not published."""
+    labels: dict[str, str] = {}
+    if areas.dataset is not None:
+        shapes = await public.get_version_async(db, slug=areas.dataset)
+        if shapes is None or not (shapes.get("files") or {}).get("geojson"):
+            return None
+        if areas.key and areas.label and areas.key != areas.label:
+            labels = await area_labels(db, table_schema(shapes), areas)
+    measures = area_measures(schema, dictionary, areas, primary_key=spec.get("primary_key"),
+                             t=t)
+    figures = await area_figures(db, schema, areas, measures, slug=slug, version=version)
+    drawn = choropleth(measures, figures)
+    shown = next((m for m in drawn if m["id"] == chosen),
+                 next(m for m in drawn if m["id"] == default_measure(measures).id))
+    keys = {area for measure in drawn for area in measure["values"]}
+    rows = sorted(((area, labels.get(area, area)) for area in keys), key=lambda row: row[1])
+    return {"measures": drawn, "shown": shown, "legend": legend(shown), "rows": rows}
 
 
 # ------------------------------------------------------------------------- dashboard
@@ -313,12 +345,19 @@ def _figure_chart(figure: Figure, t: Callable[..., str], lang: str) -> BarChart:
 
 
 @router.get("/portal/datasets/{slug}/boundaries.geojson")
-async def boundaries(slug: str, db: AsyncDbDep) -> FileResponse:
-    """The areas a dataset is aggregated to: the context and shapes of its choropleth."""
+async def boundaries(slug: str, db: AsyncDbDep, settings: SettingsDep) -> FileResponse:
+    """The areas a dataset is aggregated to: the context and shapes of its choropleth.
+    The latest GeoJSON file of the dataset its spec names, or the boundaries file of its
+    `aggregate_area` rule; never a path from the request."""
     dataset = await public.get_dataset_async(db, slug=slug)
     latest = await public.get_version_async(db, slug=slug) if dataset else None
     layer = area_layer(dataset["spec"], [c["name"] for c in latest["columns"]]) \
         if dataset and latest else None
-    if layer is None:
+    path = layer.boundaries if layer is not None else None
+    if layer is not None and layer.dataset is not None:
+        path = published_geojson(settings.published_root(),
+                                 await public.get_version_async(db, slug=layer.dataset))
+    if path is None:
         raise HTTPException(status_code=404, detail=f"'{slug}' is not aggregated to areas")
-    return FileResponse(layer.boundaries, media_type="application/geo+json")
+    return FileResponse(path, media_type="application/geo+json",
+                        headers={"Cache-Control": "no-cache"})

@@ -130,6 +130,34 @@ def load_dataset_specs(folder: Path) -> list[DatasetSpec]:
             specs.append(load_dataset_spec(path))
         except SpecError as exc:
             problems.append(str(exc))
+    problems += _area_problems(specs)
     if problems:
         raise SpecError("\n".join(problems))
     return specs
+
+
+def _area_problems(specs: list[DatasetSpec]) -> list[str]:
+    """A spec's `areas` must name another dataset of the folder, with shapes (a geometry
+    column) and the key and label columns it names."""
+    by_slug = {spec.slug: spec for spec in specs}
+    problems = []
+    for spec in specs:
+        areas = spec.areas
+        if areas is None:
+            continue
+        where = spec.spec_path or spec.slug
+        shapes = by_slug.get(areas.dataset)
+        if shapes is None:
+            problems.append(f"{where}: areas.dataset: '{areas.dataset}' is not a dataset "
+                            f"(datasets are {', '.join(sorted(by_slug))})")
+            continue
+        columns = shapes.dictionary
+        if not any(column.type == "geometry" for column in columns.values()):
+            problems.append(f"{where}: areas.dataset: '{areas.dataset}' has no geometry "
+                            "column to draw its areas with")
+        for field_name in ("key", "label"):
+            name = getattr(areas, field_name)
+            if name is not None and name not in columns:
+                problems.append(f"{where}: areas.{field_name}: '{name}' is not a column of "
+                                f"{areas.dataset} ({', '.join(columns)})")
+    return problems

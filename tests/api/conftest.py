@@ -5,6 +5,7 @@ two versions — and the API as a real uvicorn process serving them."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,3 +58,13 @@ def publication(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
 def api(publication: Publication) -> Iterator[str]:
     with running_api(env={"CIVIC_PUBLISHED_DIR": str(publication.published_dir)}) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def area_datasets(database_url: str) -> dict[str, int]:
+    """The Los Angeles councils and the requests per council (tests/api/area_data.py),
+    published into the session's published dir (the one the API's settings read)."""
+    from tests.api.area_data import publish_area_datasets
+
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        return publish_area_datasets(conn, Path(os.environ["CIVIC_PUBLISHED_DIR"]))

@@ -227,8 +227,50 @@ def test_an_area_dataset_gets_a_choropleth_of_its_records_per_area(client, publi
     assert f'data-boundaries="/portal/datasets/{SLUG}/boundaries.geojson"' in page.text
     frame = publication.frames[-1]
     for name, count in frame["neighbourhood"].value_counts().items():
-        assert f'<tr><th scope="row">{name}</th><td>{count}</td></tr>' in page.text
+        assert (f'<tr data-area="{name}"><th scope="row">{name}</th><td>{count}</td></tr>'
+                in page.text)
     shapes = client.get(f"/portal/datasets/{SLUG}/boundaries.geojson")
     assert shapes.status_code == 200 and shapes.json()["type"] == "FeatureCollection"
     assert client.get("/portal/datasets/no_such/boundaries.geojson").status_code == 404
 
+
+
+def test_a_dataset_aggregated_to_another_datasets_areas_gets_their_choropleth(
+        client, area_datasets):
+    """The spec's `areas` name the published councils: the page offers their measures,
+    shows the per-capita rate by default and lists the chosen measure per council
+    without JavaScript; the shapes are the councils' published GeoJSON."""
+    from tests.api.area_data import COUNCIL_COUNT, COUNCILS, DEMAND, demand_frame
+
+    frame = demand_frame().set_index("council_name")
+    page = client.get(f"/portal/datasets/{DEMAND}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    options = re.findall(r'<option value="(avg_[a-z0-9_]+)"( selected)?>', page.text)
+    assert [o[0] for o in options] == ["avg_population", "avg_requests",
+                                       "avg_requests_per_1000_residents"]
+    assert dict(options)["avg_requests_per_1000_residents"] == " selected"
+    rows = re.findall(r'<tr data-area="(\d+)"><th scope="row">([^<]+)</th><td>([^<]*)</td>',
+                      page.text)
+    assert len(rows) == COUNCIL_COUNT
+    for _, name, value in rows:
+        expected = frame.loc[unescape(name), "requests_per_1000_residents"]
+        assert float(value.replace(",", "")) == pytest.approx(expected, abs=0.005)
+    assert "Quantile classes" in _text(page.text)
+    # the reader's choice, without JavaScript: the form's GET
+    chosen = client.get(f"/portal/datasets/{DEMAND}", params={"measure": "avg_population"})
+    assert re.search(r'<option value="avg_population" selected>', chosen.text)
+    rows = re.findall(r'<tr data-area="\d+"><th scope="row">([^<]+)</th><td>([^<]*)</td>',
+                      chosen.text)
+    assert {unescape(name): int(value.replace(",", "")) for name, value in rows} == \
+        frame["population"].to_dict()
+    # an unknown measure falls back to the default
+    other = client.get(f"/portal/datasets/{DEMAND}", params={"measure": "../etc"})
+    assert re.search(r'<option value="avg_requests_per_1000_residents" selected>', other.text)
+
+    shapes = client.get(f"/portal/datasets/{DEMAND}/boundaries.geojson")
+    assert shapes.status_code == 200
+    features = shapes.json()["features"]
+    assert len(features) == COUNCIL_COUNT
+    assert {f["properties"]["council_name"] for f in features} == set(frame.index)
+    # the councils themselves are not aggregated to areas
+    assert client.get(f"/portal/datasets/{COUNCILS}/boundaries.geojson").status_code == 404

@@ -1,6 +1,7 @@
 """The portal in headless Chromium against a real uvicorn: search the catalogue, open a
 dataset page, see the map draw its features, filter the preview, switch to French,
-download a file, read the dashboard's figures, and find no axe-core violations (WCAG 2.1
+download a file, read the dashboard's figures, colour the Los Angeles councils by a
+measure of one's choice, and find no axe-core violations (WCAG 2.1
 A and AA rules, from a vendored axe-core). Writes screenshots of the catalogue, a dataset
 page and the dashboard to CIVIC_SCREENSHOTS_DIR (`make screenshots`: var/screenshots)."""
 
@@ -17,6 +18,7 @@ import pytest
 
 from catalog.database import libpq_url
 from civic_assets.publish.publication import publish_candidate
+from tests.api.area_data import COUNCIL_COUNT, DEMAND
 from tests.api.published_data import (
     SLUG,
     approved_candidate,
@@ -201,3 +203,77 @@ def test_a_visitor_subscribes_and_confirms_through_the_mailed_link(portal, brows
     assert "Subscription confirmed" in page.locator("#message").inner_text()
     context.close()
 
+
+
+@pytest.fixture(scope="module")
+def area_portal(publication, area_datasets) -> Iterator[str]:
+    """The API serving the session's published dir, where the councils' GeoJSON is."""
+    with running_api(env={"CIVIC_PUBLISHED_DIR": os.environ["CIVIC_PUBLISHED_DIR"]}) as base:
+        yield base
+
+
+def _fills(page) -> list[str]:
+    return page.eval_on_selector_all("#map path.leaflet-interactive",
+                                     "paths => paths.map(p => p.getAttribute('fill'))")
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "choropleth.png"),
+                                                       (375, 740, "choropleth-phone.png")])
+def test_a_reader_colours_the_councils_by_a_measure_of_their_choice(
+        area_portal, browser, shots, width, height, name):
+    context = browser.new_context(locale="en-CA", viewport={"width": width, "height": height},
+                                  is_mobile=width < 500)
+    page = context.new_page()
+    page.goto(f"{area_portal}/portal/datasets/{DEMAND}")
+    page.wait_for_selector("#map[data-features]")
+    # one shape per council, coloured by the per-capita rate first
+    assert int(page.get_attribute("#map", "data-features")) == COUNCIL_COUNT
+    assert page.locator("#map path.leaflet-interactive").count() == COUNCIL_COUNT
+    assert page.get_attribute("#map", "data-measure") == "avg_requests_per_1000_residents"
+    rate_fills = _fills(page)
+    assert len(set(rate_fills)) == 5 and "#ffffff" not in rate_fills
+    assert page.locator("#map-legend li").count() == 6  # five classes and "no data"
+    assert page.locator("#measure-submit").is_hidden()
+    # hovering a council names it with its value
+    page.locator("#map path.leaflet-interactive").nth(10).hover()
+    assert re.fullmatch(r".+ NC: [\d,.]+", page.locator(".leaflet-tooltip").inner_text())
+    assert _axe_violations(page) == []
+    page.screenshot(path=str(shots / name), full_page=width < 500)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    page.select_option("#measure", "avg_population")
+    page.wait_for_selector("#map[data-measure=avg_population]")
+    population_fills = _fills(page)
+    assert population_fills != rate_fills and len(set(population_fills)) == 5
+    assert page.locator("#map-legend-measure").inner_text() == "population (residents)"
+    # the table under the map (closed) lists the measure shown
+    assert page.locator("#area-measure").text_content() == "population (residents)"
+    page.locator("#map path.leaflet-interactive").nth(10).hover()
+    assert re.fullmatch(r".+ NC: [\d,]+", page.locator(".leaflet-tooltip").inner_text())
+    assert _axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_preview_words_input_stays_usable_beside_many_selects(area_portal, browser,
+                                                                   width):
+    context = browser.new_context(locale="en-CA", viewport={"width": width, "height": 800},
+                                  is_mobile=width < 500)
+    page = context.new_page()
+    page.goto(f"{area_portal}/portal/datasets/{SLUG}")
+    # as many selects as the demo's service_requests has (the test data has one): its
+    # field, copied
+    page.evaluate("""() => {
+        const field = document.querySelector('.preview-filter select').parentElement;
+        for (let i = 0; i < 8; i += 1) {
+            const copy = field.cloneNode(true);
+            copy.querySelector('select').id = 'copy-' + i;
+            copy.querySelector('label').htmlFor = 'copy-' + i;
+            field.after(copy);
+        }
+    }""")
+    assert page.locator(".preview-filter select").count() == 9
+    box = page.locator("#pq").bounding_box()
+    assert box["width"] >= min(250, width - 80), box
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

@@ -115,3 +115,27 @@ def test_a_promised_frequency_gives_the_extract_a_schedule(database_url, tmp_pat
     # the spec's own cron still wins; no promise, no schedule
     assert definitions.resolve_schedule_def("t_own_cron_refresh").cron_schedule == "30 2 * * 0"
     assert "t_irregular_refresh" not in {s.name for s in definitions.schedules or []}
+
+
+def test_areas_name_another_dataset_with_shapes_and_its_columns(tmp_path):
+    shapes = {"dictionary": {"council_id": {"type": "integer"},
+                             "geometry": {"type": "geometry"}}}
+    write_dataset(tmp_path, "councils", **shapes)
+    write_dataset(tmp_path, "plain", dictionary={"council_id": {"type": "integer"}})
+    areas = {"dataset": "councils", "column": "council_id", "key": "council_id"}
+    write_dataset(tmp_path, "good", areas=areas)
+    assert {s.slug for s in load_dataset_specs(tmp_path)} == {"councils", "plain", "good"}
+
+    write_dataset(tmp_path, "lost", areas={**areas, "dataset": "counsils"})
+    write_dataset(tmp_path, "wrong_key", areas={**areas, "key": "nc_id", "label": "name"})
+    write_dataset(tmp_path, "flat", areas={**areas, "dataset": "plain"})
+    with pytest.raises(SpecError) as caught:
+        load_dataset_specs(tmp_path)
+    message = str(caught.value)
+    assert ("lost/defs.yaml: areas.dataset: 'counsils' is not a dataset (datasets are "
+            "councils, flat, good, lost, plain, wrong_key)") in message
+    assert "wrong_key/defs.yaml: areas.key: 'nc_id' is not a column of councils " \
+           "(council_id, geometry)" in message
+    assert "wrong_key/defs.yaml: areas.label: 'name' is not a column of councils" in message
+    assert "flat/defs.yaml: areas.dataset: 'plain' has no geometry column" in message
+    assert "good/defs.yaml" not in message

@@ -134,3 +134,36 @@ def test_source_path_variables_are_passed_in_not_read_from_the_environment(monke
 def test_a_spec_must_be_a_mapping(tmp_path: Path):
     with pytest.raises(SpecError, match="must be a mapping"):
         parse_spec(["slug"], source=tmp_path / "defs.yaml")
+
+
+AREAS = {"dataset": "neighbourhoods", "column": "council_id", "key": "council_id"}
+
+
+def test_areas_name_a_column_of_the_dictionary_and_another_dataset():
+    dictionary = {"council_id": {"type": "integer"}, "requests": {"type": "integer"}}
+    spec = parse_spec(minimal(dictionary=dictionary,
+                              areas={**AREAS, "label": "council_name",
+                                     "measures": ["requests"]}),
+                      source="spec.yaml", variables=VARIABLES)
+    assert spec.areas.dataset == "neighbourhoods" and spec.areas.measures == ["requests"]
+
+    message = problems(minimal(dictionary=dictionary, areas={**AREAS, "column": "council"}))
+    assert "  - areas: column: council is not a column of the spec's dictionary" in message
+    message = problems(minimal(dictionary=dictionary, areas={**AREAS, "measures": ["rate"]}))
+    assert "  - areas: measures: rate is not a column" in message
+    message = problems(minimal(dictionary=dictionary, areas={**AREAS, "dataset": "Not A Slug"}))
+    assert "  - areas.dataset: 'Not A Slug' is not a dataset slug" in message
+    message = problems(minimal(areas={**AREAS, "dataset": "x_data"}))
+    assert "areas: dataset: the areas are another dataset's shapes" in message
+    message = problems(minimal(areas={"dataset": "neighbourhoods", "column": "council_id"}))
+    assert "areas.key: Field required" in message
+
+
+@pytest.mark.parametrize("slug", ["la_demand_equity", "la_service_performance",
+                                  "la_service_requests"])
+def test_the_la_datasets_are_aggregated_to_the_published_councils(slug):
+    path = PROJECT_ROOT / "civic_assets" / "defs" / "datasets" / slug / "defs.yaml"
+    spec = parse_spec(yaml.safe_load(path.read_text())["attributes"], source=path,
+                      variables=VARIABLES)
+    assert (spec.areas.dataset, spec.areas.column, spec.areas.key, spec.areas.label) == (
+        "neighbourhoods", "council_id", "council_id", "council_name")

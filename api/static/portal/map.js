@@ -1,13 +1,14 @@
 // Draws the dataset on a plain background: no tiles, so the map works offline and asks
 // nothing of any other server. Points come from this platform's query API; a dataset
-// aggregated to areas is drawn as a choropleth on the boundaries its spec names.
+// aggregated to areas is drawn as a choropleth on the areas' shapes, coloured by the
+// measure the reader picks.
 (function () {
   var element = document.getElementById("map");
   if (!element || !window.L) { return; }
-  var map = L.map(element, { attributionControl: false });
+  // quarter zoom steps: the areas fill the frame instead of the nearest whole zoom
+  var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
   var bounds = null;
   var drawn = 0;
-  var shades = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
 
   function extend(layer) {
     if (!layer.getLayers().length) { return; }
@@ -25,29 +26,100 @@
 
   var pending = [];
   if (element.dataset.boundaries) {
-    var counts = JSON.parse(element.dataset.counts || "{}");
-    var nameProperty = element.dataset.nameProperty || "name";
-    // five classes between the smallest and the largest count, so differences show
-    var values = Object.keys(counts).map(function (k) { return counts[k]; });
-    var low = values.length ? Math.min.apply(null, values) : 0;
-    var span = Math.max(1, (values.length ? Math.max.apply(null, values) : 1) - low);
+    // the measures the server computed: per measure its values by area, the upper bound
+    // of each (quantile) class and the class colours; the select picks the one shown
+    var measures = JSON.parse(element.dataset.measures || "[]");
+    var keyProperty = element.dataset.keyProperty || "name";
+    var labelProperty = element.dataset.labelProperty || keyProperty;
+    var noData = element.dataset.noData || "no data";
+    var lang = element.dataset.lang || "en";
+    var select = document.getElementById("measure");
+    var submit = document.getElementById("measure-submit");
+    if (submit) { submit.hidden = true; }
+    var shapes = null;
+
+    function current() {
+      var chosen = select ? select.value : null;
+      return measures.filter(function (m) { return m.id === chosen; })[0] || measures[0];
+    }
+    function format(value) {
+      return value === undefined || value === null ? noData
+        : value.toLocaleString(lang, { maximumFractionDigits: 2 });
+    }
+    function colour(measure, value) {
+      if (value === undefined || value === null || !measure.breaks.length) { return "#ffffff"; }
+      for (var i = 0; i < measure.breaks.length; i += 1) {
+        if (value <= measure.breaks[i]) { return measure.colours[i]; }
+      }
+      return measure.colours[measure.colours.length - 1];
+    }
+    function text(feature, measure) {
+      var props = feature.properties || {};
+      var value = measure.values[String(props[keyProperty])];
+      // an element, not HTML: Leaflet would read a string as markup
+      var line = document.createElement("span");
+      line.textContent = (props[labelProperty] === undefined ? props[keyProperty]
+                          : props[labelProperty]) + ": " + format(value);
+      return line;
+    }
+    function legend(measure) {
+      var list = document.getElementById("map-legend");
+      if (!list) { return; }
+      var values = Object.keys(measure.values).map(function (k) { return measure.values[k]; });
+      var low = values.length ? Math.min.apply(null, values) : null;
+      list.textContent = "";
+      measure.breaks.concat([null]).forEach(function (bound, i) {
+        var item = document.createElement("li");
+        var swatch = document.createElement("span");
+        swatch.className = "swatch" + (bound === null ? " none" : "");
+        if (bound !== null) { swatch.style.background = measure.colours[i]; }
+        item.appendChild(swatch);
+        item.appendChild(document.createTextNode(bound === null ? noData
+          : (low !== bound ? format(low) + " – " + format(bound) : format(bound))));
+        list.appendChild(item);
+        low = bound;
+      });
+      ["map-legend-measure", "area-values-measure", "area-measure"].forEach(function (id) {
+        var named = document.getElementById(id);
+        if (named) { named.textContent = measure.label; }
+      });
+      // the table under the map lists the measure shown
+      Array.prototype.forEach.call(document.querySelectorAll("#area-counts tr[data-area]"),
+        function (row) {
+          var value = measure.values[row.dataset.area];
+          row.querySelector("td").textContent = value === undefined ? "" : format(value);
+        });
+    }
+    function paint() {
+      var measure = current();
+      if (!shapes || !measure) { return; }
+      shapes.eachLayer(function (shape) {
+        var value = measure.values[String(shape.feature.properties[keyProperty])];
+        shape.setStyle({ fillColor: colour(measure, value) });
+        shape.setTooltipContent(text(shape.feature, measure));
+        shape.setPopupContent(text(shape.feature, measure));
+      });
+      legend(measure);
+      element.dataset.measure = measure.id;
+    }
+    if (select) { select.addEventListener("change", paint); }
     pending.push(fetch(element.dataset.boundaries).then(function (r) { return r.json(); })
       .then(function (areas) {
-        var layer = L.geoJSON(areas, {
+        var measure = current();
+        shapes = L.geoJSON(areas, {
           style: function (feature) {
-            var n = counts[feature.properties[nameProperty]] || 0;
-            var shade = n ? shades[Math.min(shades.length - 1,
-                                            Math.floor((n - low) / span * shades.length))] : "#ffffff";
-            return { color: "#444", weight: 1, fillColor: shade,
+            return { color: "#444", weight: 1,
+                     fillColor: colour(measure, measure.values[String(feature.properties[keyProperty])]),
                      fillOpacity: element.dataset.src ? 0.15 : 0.85 };
           },
           onEachFeature: function (feature, shape) {
-            var name = feature.properties[nameProperty];
-            shape.bindTooltip(name + ": " + (counts[name] || 0));
+            shape.bindTooltip(text(feature, measure), { sticky: true });
+            shape.bindPopup(text(feature, measure));
             if (!element.dataset.src) { drawn += 1; }
           }
         }).addTo(map);
-        extend(layer);
+        element.dataset.measure = measure.id;
+        extend(shapes);
       }));
   }
   if (element.dataset.src) {

@@ -3,7 +3,6 @@ Turtle, JSON-LD and RDF/XML (see metadata/dcat.py for what the graphs hold)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -12,19 +11,17 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import Graph
 
+from api.catalogue import StoredSpecInvalid, published_dataset, published_datasets
 from api.deps import DbDep, SettingsDep, dataset_not_found
 from api.negotiation import negotiate_format
 from catalog import public
 from metadata.dcat import (
     DcatError,
-    PublishedDataset,
     build_catalog_graph,
     dataset_graph,
-    published_dataset_from_records,
     rdf_format,
     serialize,
 )
-from metadata.specs import DatasetSpec
 
 router = APIRouter(tags=["dcat"])
 
@@ -45,20 +42,11 @@ def _format(ext: str) -> str:
     return EXTENSIONS[ext]
 
 
-def _published(spec: dict[str, Any], versions: list[dict[str, Any]]) -> PublishedDataset:
-    ordered = sorted(versions, key=lambda row: row["version"])
-    # the bbox computed from the latest data (or its areas' boundaries) when publishing
-    latest = (ordered[-1].get("dcat") or {}) if ordered else {}
-    return published_dataset_from_records(DatasetSpec.model_validate(spec), ordered,
-                                          bbox=latest.get("bbox"),
-                                          temporal=latest.get("temporal"))
-
-
 def _rdf(graph_of: Callable[[], Graph], fmt: str, **headers: str) -> Response:
     # DcatError names the record at fault: the data officer fixes the spec, not the API
     try:
         graph = graph_of()
-    except DcatError as exc:
+    except (DcatError, StoredSpecInvalid) as exc:
         raise HTTPException(status_code=500,
                             detail=f"the catalogue cannot be described as DCAT: {exc}") from exc
     target = rdf_format(fmt)
@@ -67,13 +55,8 @@ def _rdf(graph_of: Callable[[], Graph], fmt: str, **headers: str) -> Response:
 
 
 def _catalog(db, settings, fmt: str, **headers: str) -> Response:
-    versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in public.list_all_versions(db):
-        versions[row["slug"]].append(row)
-
     def graph() -> Graph:
-        datasets = [_published(row["spec"], versions[row["slug"]])
-                    for row in public.list_published_specs(db)]
+        datasets = published_datasets(db)
         # each dataset's freshness (fresh or overdue) is judged now, as on its page
         return build_catalog_graph(settings.catalog_info(), datasets,
                                    base_url=settings.public_base_url, now=datetime.now(UTC))
@@ -109,7 +92,7 @@ def dataset_dcat(slug: str, ext: str, db: DbDep, settings: SettingsDep) -> Respo
         raise dataset_not_found(slug)
 
     def graph() -> Graph:
-        return dataset_graph(settings.catalog_info(), _published(dataset["spec"], versions),
+        return dataset_graph(settings.catalog_info(), published_dataset(dataset["spec"], versions),
                              base_url=settings.public_base_url, now=datetime.now(UTC))
 
     return _rdf(graph, fmt)

@@ -19,11 +19,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from api.catalogue import StoredSpecInvalid, stored_spec
 from api.deps import DbDep, SettingsDep, dataset_not_found, published_version_or_404
 from catalog import public
 from metadata.datapackage import DataPackageError, build_datapackage
 from metadata.dcat import FILE_FORMATS, download_url
-from metadata.specs import DatasetSpec
 
 router = APIRouter(prefix="/datasets", tags=["downloads"])
 
@@ -138,7 +138,10 @@ def _datapackage(db, settings, slug: str, version: int | None) -> JSONResponse:
     dataset = public.get_dataset(db, slug=slug)
     if dataset is None:
         raise dataset_not_found(slug)
-    spec = DatasetSpec.model_validate(dataset["spec"])
+    try:
+        spec = stored_spec(slug, dataset["spec"])
+    except StoredSpecInvalid as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from exc
     # the versioned URL, not `latest`: the package must keep describing the same bytes
     def url(fmt: str) -> str:
         return download_url(settings.public_base_url, slug, FILE_FORMATS[fmt][2],

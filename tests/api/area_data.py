@@ -16,7 +16,7 @@ import psycopg
 from civic_assets.components.dataset import load_dataset_spec
 from civic_assets.publish.publication import publish_candidate
 from metadata.specs import AreaJoin, DatasetSpec
-from tests.api.published_data import approved_candidate
+from tests.api.published_data import approved_candidate, spec_for_columns
 from tests.paths import PROJECT_ROOT, SHARED_DATA
 
 LA = SHARED_DATA / "la-311"
@@ -48,10 +48,8 @@ def demand_frame() -> pd.DataFrame:
 
 
 def _spec(slug: str, source: str, frame: pd.DataFrame, **update) -> DatasetSpec:
-    spec = load_dataset_spec(DATASETS / source / "defs.yaml")
-    dictionary = {name: column for name, column in spec.dictionary.items()
-                  if name in frame.columns}
-    return spec.model_copy(update={"slug": slug, "dictionary": dictionary, **update})
+    return spec_for_columns(load_dataset_spec(DATASETS / source / "defs.yaml"), frame.columns,
+                            slug=slug, **update)
 
 
 def publish_area_datasets(conn: psycopg.Connection, published_dir: Path) -> dict[str, int]:

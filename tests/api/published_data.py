@@ -26,6 +26,32 @@ def service_requests_spec() -> DatasetSpec:
     return spec.model_copy(update={"slug": SLUG})
 
 
+def spec_for_columns(spec: DatasetSpec, columns, **update) -> DatasetSpec:
+    """A shipped spec cut to a test frame's columns (its dictionary, and every field that
+    names a column), validated again as every stored spec is: the API reads stored specs
+    back through the model, so a test must not store one the model refuses."""
+    keep = set(columns)
+    policy = spec.anonymization
+    if policy is not None:
+        policy = policy.model_copy(update={
+            "quasi_identifiers": [c for c in policy.quasi_identifiers if c in keep],
+            "sensitive_attributes": [c for c in policy.sensitive_attributes if c in keep],
+            "accepted_quasi_identifiers": [a for a in policy.accepted_quasi_identifiers
+                                           if a.column in keep]})
+    areas = spec.areas
+    if areas is not None:
+        areas = None if areas.column not in keep else areas.model_copy(update={
+            "measures": [m for m in areas.measures or [] if m in keep] or None})
+    trimmed = spec.model_copy(update={
+        "areas": areas,
+        "dictionary": {name: column for name, column in spec.dictionary.items()
+                       if name in keep},
+        "validation": spec.validation.model_copy(update={"key_columns": [
+            c for c in spec.validation.key_columns if c in keep]}),
+        "anonymization": policy, **update})
+    return DatasetSpec.model_validate(trimmed.model_dump())
+
+
 def request_id(number: int) -> str:
     return f"SR-2026-{number:06d}"
 

@@ -24,7 +24,7 @@ from catalog.database import libpq_url
 from civic_assets.components.dataset import load_dataset_spec
 from civic_assets.publish.publication import publish_candidate
 from metadata.specs import DatasetSpec
-from tests.api.published_data import approved_candidate
+from tests.api.published_data import approved_candidate, spec_for_columns
 from tests.helpers import PROJECT_ROOT, running_api
 
 PREFIX = "dash_"
@@ -47,11 +47,9 @@ COUNCILS = {1: ("Arleta", 33000), 2: ("Arroyo Seco", 16000), 3: ("Bel Air-Beverl
 
 
 def _spec(slug: str, frame: pd.DataFrame) -> DatasetSpec:
-    """The demo's spec under a test slug, its dictionary cut to the frame's columns."""
-    spec = load_dataset_spec(DEFS / slug / "defs.yaml")
-    return spec.model_copy(update={
-        "slug": PREFIX + slug,
-        "dictionary": {k: v for k, v in spec.dictionary.items() if k in frame.columns}})
+    """The demo's spec under a test slug, cut to the frame's columns."""
+    return spec_for_columns(load_dataset_spec(DEFS / slug / "defs.yaml"), frame.columns,
+                            slug=PREFIX + slug)
 
 
 def budget_frame() -> pd.DataFrame:

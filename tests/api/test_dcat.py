@@ -8,6 +8,7 @@ import hashlib
 
 import httpx
 import pytest
+from psycopg.types.json import Jsonb
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
@@ -152,3 +153,31 @@ def test_an_overdue_dataset_says_so_in_its_dcat_and_the_catalogue(api, conn):
     finally:
         conn.execute("UPDATE catalog.versions SET published_at = %s"
                      " WHERE slug = %s AND version = %s", (original, SLUG, latest))
+
+
+def test_a_stored_spec_the_model_no_longer_accepts_is_left_out_not_fatal(api, conn):
+    """A dataset whose stored spec fails the current spec model (stored by an older
+    version, say) is left out of the DCAT catalogue and data.json, which keep serving the
+    others;
+    its own DCAT and Data Package answer 500 naming the dataset and the field."""
+    original = conn.execute("SELECT spec FROM catalog.datasets WHERE slug = %s",
+                            (SLUG,)).fetchone()[0]
+    conn.execute("UPDATE catalog.datasets SET spec = jsonb_set(spec, '{validation}',"
+                 " '{\"key_columns\": [\"no_such_column\"]}') WHERE slug = %s", (SLUG,))
+    try:
+        catalogue = fetch_graph(f"{api}/catalog.ttl")[0]
+        assert (URIRef(f"{api}/datasets/{SLUG}"), RDF.type, DCAT.Dataset) not in catalogue
+        assert validate_dcat(catalogue)[0]
+        data_json = httpx.get(f"{api}/data.json")
+        assert data_json.status_code == 200
+        assert all(SLUG not in entry["identifier"] for entry in data_json.json()["dataset"])
+        for path in (f"/datasets/{SLUG}/dcat.ttl", f"/datasets/{SLUG}/latest/datapackage.json"):
+            response = httpx.get(f"{api}{path}")
+            assert response.status_code == 500, path
+            assert f"dataset '{SLUG}'" in response.json()["detail"]
+            assert "key_columns" in response.json()["detail"]
+    finally:
+        conn.execute("UPDATE catalog.datasets SET spec = %s WHERE slug = %s",
+                     (Jsonb(original), SLUG))
+    assert (URIRef(f"{api}/datasets/{SLUG}"), RDF.type, DCAT.Dataset) in \
+        fetch_graph(f"{api}/catalog.ttl")[0]

@@ -15,6 +15,12 @@ answers 503 with Retry-After. A busy server is waited for up to `pool_timeout`; 
 found unreachable (a query lost its connection, or reconnecting failed) only
 `OUTAGE_WAIT_SECONDS`, until a request succeeds again (`DatabaseHealth`).
 
+A worker that was idle while the server restarted learns it from its first request: a
+connection taken from a pool is polled (no round trip) for input waiting on it, which on
+an idle connection means the server's goodbye; then every idle connection of that pool is
+tested and the dead ones replaced before a live one is handed out
+(`_live_connection`).
+
 When a query loses its connection, one task of the worker (`Database.recover`) probes the
 server with a connection of its own every `PROBE_SECONDS`; once it answers, both pools are
 replaced by fresh ones and the old ones closed (a connection still in use is closed when
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import select
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
@@ -105,7 +112,7 @@ class SyncConnections:
             remaining = max(deadline - time.monotonic(), 0.1)
             try:
                 conn = await anyio.to_thread.run_sync(
-                    partial(pool.getconn, timeout=remaining))
+                    partial(_live_sync_connection, pool, timeout=remaining))
             except PoolTimeout as exc:
                 raise DatabaseUnavailable(str(exc)) from None
             try:
@@ -115,6 +122,52 @@ class SyncConnections:
             self.health.succeeded()
         finally:
             self._slots.release()
+
+
+def _unread_input(conn: psycopg.Connection | psycopg.AsyncConnection) -> bool:
+    """Whether an idle connection has something to read: a server that shut down sent its
+    termination notice and closed the socket. One poll, no round trip."""
+    if conn.closed:
+        return True
+    try:
+        readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.OperationalError):
+        return True
+    return bool(readable)
+
+
+async def _live_connection(pool: AsyncConnectionPool, *, timeout: float
+                           ) -> psycopg.AsyncConnection:
+    """A connection of the pool that still reaches the server. A worker that was idle
+    while the server restarted holds only dead connections, and no failed query has told
+    it yet: the first one found dead has every idle one tested (and the dead ones
+    replaced) before a connection is handed out."""
+    deadline = time.monotonic() + timeout
+    conn = await pool.getconn(timeout=timeout)
+    if not _unread_input(conn):
+        return conn
+    try:
+        await conn.execute("")  # a notice was waiting on a live connection: read it
+        return conn
+    except psycopg.Error:
+        await pool.putconn(conn)  # broken: the pool closes it and opens another
+    await pool.check()
+    return await pool.getconn(timeout=max(deadline - time.monotonic(), 0.1))
+
+
+def _live_sync_connection(pool: ConnectionPool, *, timeout: float) -> psycopg.Connection:
+    """`_live_connection` for the sync pool (run in a worker thread)."""
+    deadline = time.monotonic() + timeout
+    conn = pool.getconn(timeout=timeout)
+    if not _unread_input(conn):
+        return conn
+    try:
+        conn.execute("")
+        return conn
+    except psycopg.Error:
+        pool.putconn(conn)
+    pool.check()
+    return pool.getconn(timeout=max(deadline - time.monotonic(), 0.1))
 
 
 PoolFactory = Callable[[DatabaseHealth], Awaitable[tuple[AsyncConnectionPool, ConnectionPool]]]
@@ -137,7 +190,7 @@ class Database:
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
         pool = self.read  # the connection goes back to its own pool, even if swapped since
         try:
-            conn = await pool.getconn(timeout=self.health.wait(self.timeout))
+            conn = await _live_connection(pool, timeout=self.health.wait(self.timeout))
         except PoolTimeout as exc:
             raise DatabaseUnavailable(str(exc)) from None
         try:

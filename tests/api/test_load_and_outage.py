@@ -114,6 +114,24 @@ def test_postgres_restart_under_load_is_503_then_recovers_by_itself(throwaway_da
     assert settled and {a.status for a in settled} == {200}, story
 
 
+def test_a_worker_idle_through_a_restart_answers_its_next_request(throwaway_database):
+    """No request reaches the worker while the server restarts, so no failure has told
+    it its connections died: its next requests must still be answered, not 503."""
+    cluster, slug, published_dir = throwaway_database
+    env = {"CIVIC_DATABASE_URL": cluster.url, "CIVIC_PUBLISHED_DIR": str(published_dir)}
+    urls = ["/data?limit=5", "/versions/1/datapackage.json"]
+    with api_workers(env, workers=1) as base:
+        # both pools hold idle connections (the async pool of the data routes, the sync
+        # pool of the Data Package)
+        for path in urls * 3:
+            assert httpx.get(f"{base}/datasets/{slug}{path}", timeout=10).status_code == 200
+        cluster.stop("fast")
+        cluster.start()
+        for path in urls * 3:
+            response = httpx.get(f"{base}/datasets/{slug}{path}", timeout=20)
+            assert response.status_code == 200, (path, response.text)
+
+
 def _timeline(answers, up_at: float) -> str:
     """The answers' statuses per second around the restart, for a failure's message."""
     seconds: dict[int, Counter] = defaultdict(Counter)

@@ -42,7 +42,7 @@ from functools import partial
 
 import anyio.to_thread
 import psycopg
-from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolClosed, PoolTimeout
 
 from catalog.database import libpq_url
 
@@ -54,6 +54,8 @@ RECONNECT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 3
 # how often a worker that lost its connections probes the server while it is down
 PROBE_SECONDS = 0.5
+# pools replaced this recently are not replaced again (failures on the old ones arrive late)
+MIN_SWAP_INTERVAL_SECONDS = 3.0
 # how long a request waits for a connection while the server is known to be unreachable
 OUTAGE_WAIT_SECONDS = 1.0
 
@@ -96,6 +98,8 @@ class SyncConnections:
         self.timeout = timeout
         self.health = health
         self._slots = asyncio.Semaphore(pool.max_size)
+        # set by the Database: what to do when a dead connection is found (on the loop)
+        self.on_dead: Callable[[], None] = self.health.failed
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.Connection]:
@@ -107,14 +111,22 @@ class SyncConnections:
         except TimeoutError:
             raise DatabaseUnavailable(
                 f"no database connection free within {timeout:g} s") from None
-        pool = self.pool  # the connection goes back to its own pool, even if swapped since
+        loop = asyncio.get_running_loop()
         try:
-            remaining = max(deadline - time.monotonic(), 0.1)
-            try:
-                conn = await anyio.to_thread.run_sync(
-                    partial(_live_sync_connection, pool, timeout=remaining))
-            except PoolTimeout as exc:
-                raise DatabaseUnavailable(str(exc)) from None
+            while True:
+                pool = self.pool  # the connection goes back to its own pool
+                remaining = max(deadline - time.monotonic(), 0.1)
+                try:
+                    conn = await anyio.to_thread.run_sync(partial(
+                        _live_sync_connection, pool, timeout=remaining,
+                        on_dead=partial(loop.call_soon_threadsafe, self.on_dead)))
+                    break
+                except PoolTimeout as exc:
+                    raise DatabaseUnavailable(str(exc)) from None
+                except PoolClosed:
+                    # the pools were replaced while this request waited: take the new one's
+                    if pool is self.pool:
+                        raise DatabaseUnavailable("the connection pool is closing") from None
             try:
                 yield conn
             finally:
@@ -136,8 +148,8 @@ def _unread_input(conn: psycopg.Connection | psycopg.AsyncConnection) -> bool:
     return bool(readable)
 
 
-async def _live_connection(pool: AsyncConnectionPool, *, timeout: float
-                           ) -> psycopg.AsyncConnection:
+async def _live_connection(pool: AsyncConnectionPool, *, timeout: float,
+                           on_dead: Callable[[], object]) -> psycopg.AsyncConnection:
     """A connection of the pool that still reaches the server. A worker that was idle
     while the server restarted holds only dead connections, and no failed query has told
     it yet: the first one found dead has every idle one tested (and the dead ones
@@ -151,11 +163,15 @@ async def _live_connection(pool: AsyncConnectionPool, *, timeout: float
         return conn
     except psycopg.Error:
         await pool.putconn(conn)  # broken: the pool closes it and opens another
+    # the server went away (and may be back): the outage's short wait from now on
+    on_dead()
     await pool.check()
-    return await pool.getconn(timeout=max(deadline - time.monotonic(), 0.1))
+    return await pool.getconn(
+        timeout=max(min(deadline - time.monotonic(), OUTAGE_WAIT_SECONDS), 0.1))
 
 
-def _live_sync_connection(pool: ConnectionPool, *, timeout: float) -> psycopg.Connection:
+def _live_sync_connection(pool: ConnectionPool, *, timeout: float,
+                          on_dead: Callable[[], object]) -> psycopg.Connection:
     """`_live_connection` for the sync pool (run in a worker thread)."""
     deadline = time.monotonic() + timeout
     conn = pool.getconn(timeout=timeout)
@@ -166,8 +182,9 @@ def _live_sync_connection(pool: ConnectionPool, *, timeout: float) -> psycopg.Co
         return conn
     except psycopg.Error:
         pool.putconn(conn)
+    on_dead()
     pool.check()
-    return pool.getconn(timeout=max(deadline - time.monotonic(), 0.1))
+    return pool.getconn(timeout=max(min(deadline - time.monotonic(), OUTAGE_WAIT_SECONDS), 0.1))
 
 
 PoolFactory = Callable[[DatabaseHealth], Awaitable[tuple[AsyncConnectionPool, ConnectionPool]]]
@@ -185,14 +202,23 @@ class Database:
     new_pools: PoolFactory
     recoveries: int = 0
     _recovering: asyncio.Task | None = field(default=None)
+    _swapped_at: float = field(default=float("-inf"))
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
-        pool = self.read  # the connection goes back to its own pool, even if swapped since
-        try:
-            conn = await _live_connection(pool, timeout=self.health.wait(self.timeout))
-        except PoolTimeout as exc:
-            raise DatabaseUnavailable(str(exc)) from None
+        deadline = time.monotonic() + self.health.wait(self.timeout)
+        while True:
+            pool = self.read  # the connection goes back to its own pool
+            try:
+                conn = await _live_connection(
+                    pool, timeout=max(deadline - time.monotonic(), 0.1), on_dead=self.recover)
+                break
+            except PoolTimeout as exc:
+                raise DatabaseUnavailable(str(exc)) from None
+            except PoolClosed:
+                # the pools were replaced while this request waited: take the new one's
+                if pool is self.read:
+                    raise DatabaseUnavailable("the connection pool is closing") from None
         try:
             yield conn
         finally:
@@ -216,7 +242,12 @@ class Database:
                 continue
             await probe.close()
             break
+        if time.monotonic() - self._swapped_at < MIN_SWAP_INTERVAL_SECONDS:
+            # the pools were just replaced: a failure on the old ones is no news
+            self.health.succeeded()
+            return
         read, sync_pool = await self.new_pools(self.health)
+        self._swapped_at = time.monotonic()
         old_read, old_sync = self.read, self.sync.pool
         self.read, self.sync.pool = read, sync_pool
         self.recoveries += 1
@@ -258,5 +289,8 @@ async def open_database(url: str, *, size: int, sync_size: int, timeout: float,
 
     health = DatabaseHealth()
     read, sync_pool = await new_pools(health)
-    return Database(read=read, sync=SyncConnections(sync_pool, timeout=timeout, health=health),
-                    timeout=timeout, health=health, conninfo=conninfo, new_pools=new_pools)
+    database = Database(read=read,
+                        sync=SyncConnections(sync_pool, timeout=timeout, health=health),
+                        timeout=timeout, health=health, conninfo=conninfo, new_pools=new_pools)
+    database.sync.on_dead = database.recover
+    return database

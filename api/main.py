@@ -9,6 +9,7 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from psycopg_pool import PoolClosed, PoolTimeout
 
 from api.core.config import get_settings
 from api.db import DatabaseUnavailable, open_database
@@ -64,6 +65,9 @@ async def database_failed(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, psycopg.errors.QueryCanceled):
         return _unavailable(
             "the query ran longer than the API allows; narrow the filters or retry later")
+    if isinstance(exc, PoolClosed | PoolTimeout):
+        # the pools' own state (being replaced, or busy), not a lost server: no probe
+        return _unavailable("the database is busy or unavailable; retry shortly")
     request.app.state.database.recover()
     return _unavailable("the database connection failed; retry shortly")
 
